@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import LanguageForm, TokenForm
+from .models import ApiToken
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request):
+    new_token = request.session.pop("new_api_token", None)
+    return render(request, "accounts/profile.html", {
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "token_form": TokenForm(),
+        "new_token": new_token,
+        "employee": getattr(request.user, "employee", None) if hasattr(request.user, "employee") else None,
+    })
+
+
+@login_required
+@require_POST
+def create_token(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _token, raw = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
+        request.session["new_api_token"] = raw
+        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    else:
+        messages.error(request, _("Please give the token a name."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.revoke_api_token(token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:profile")
+
+
+@require_POST
+def set_language(request):
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        request.session["language"] = language
+        if request.user.is_authenticated:
+            services.set_language(user=request.user, language=language)
+    return redirect(next_url)

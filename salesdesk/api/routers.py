@@ -1,0 +1,1 @@
+"""Resource routers are added here by each module."""

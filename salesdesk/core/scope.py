@@ -1,0 +1,275 @@
+"""Data scope (数据权限): the one mechanism that decides which records a person may see or change.
+
+Every model that people browse registers a `ScopeRule`; every list, detail, search, export,
+report and API path reads through `Model.objects.restrict(user, action)`. A model without a rule
+shows nothing to anyone but a system administrator (fail closed).
+
+How a user's scope is computed, once per request (cached on the user object):
+
+* each active assignment gives a position; each position grants one level per module
+  (default: only the holder's own records);
+* the levels turn into a set of *visible owners* (employee ids) per module, the union over the
+  user's positions, or `ALL`;
+* a record is visible when its current owner is a visible owner, or the user collaborates on
+  it, or (for records hanging off a parent such as a customer) the parent's owner is a visible
+  owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeLevel(models.TextChoices):
+    SELF = "self", _("own records only")
+    SUBORDINATES = "subordinates", _("own and subordinates'")
+    DEPARTMENT = "department", _("own department")
+    DEPARTMENT_TREE = "department_tree", _("own department and below")
+    DEPARTMENTS = "departments", _("specified departments")
+    ALL = "all", _("everything")
+
+
+class Action:
+    VIEW = "view"
+    CHANGE = "change"
+
+
+# Modules that a position grants a scope level for. Apps add theirs with `register_module`.
+MODULES: dict[str, object] = {}
+
+
+def register_module(key: str, label) -> None:
+    MODULES[key] = label
+
+
+register_module("org", _("Organisation and people"))
+register_module("audit", _("Audit log"))
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How one model is scoped.
+
+    module        the module whose scope level applies
+    owner         lookup to the owning employee's id ("owner", "actor_employee", or "pk" for Employee)
+    via           relations to parents whose owner also grants visibility, e.g. ("customer",)
+    collaborators per-record collaborators (read / read-write) grant visibility
+    company_wide  reference data every active employee of the company may read (departments,
+                  positions, territories); changing it is for administrators only
+    company       lookup from the record to its company
+    """
+
+    module: str = ""
+    owner: str = "owner"
+    via: tuple[str, ...] = ()
+    collaborators: bool = False
+    company_wide: bool = False
+    company: str = "company"  # lookup to the record's company
+
+
+_RULES: dict[type, ScopeRule] = {}
+
+
+def register(model: type, rule: ScopeRule) -> None:
+    if not rule.company_wide and rule.module not in MODULES:
+        raise ValueError(f"Unknown scope module {rule.module!r} for {model.__name__}")
+    _RULES[model] = rule
+
+
+def rule_for(model: type) -> ScopeRule | None:
+    return _RULES.get(model._meta.concrete_model)
+
+
+def registered_models() -> dict[type, ScopeRule]:
+    return dict(_RULES)
+
+
+class _All:
+    """Sentinel: the user sees every owner in the module."""
+
+    def __repr__(self):
+        return "ALL"
+
+    def __contains__(self, item):
+        return True
+
+
+ALL = _All()
+
+
+@dataclass
+class UserScope:
+    user_id: int | None
+    employee_id: int | None
+    company_id: int | None
+    is_admin: bool
+    positions: list = field(default_factory=list)
+    _owners: dict = field(default_factory=dict)
+
+    def owners(self, module: str):
+        """Employee ids whose records this user sees in `module`, or ALL."""
+        if self.is_admin:
+            return ALL
+        if module not in self._owners:
+            self._owners[module] = _visible_owners(self, module)
+        return self._owners[module]
+
+    def level_for(self, module: str) -> str | None:
+        """The widest level any of the user's positions grants (for display)."""
+        order = [level for level, _label in ScopeLevel.choices]
+        levels = [position.scope_level(module) for position in self.positions]
+        return max(levels, key=order.index) if levels else None
+
+
+def _visible_owners(scope: UserScope, module: str):
+    from salesdesk.org.models import Assignment
+
+    if scope.employee_id is None:
+        return frozenset()
+    conditions = Q()
+    for position in scope.positions:
+        level = position.scope_level(module)
+        if level == ScopeLevel.ALL:
+            return ALL
+        if level == ScopeLevel.SUBORDINATES:
+            conditions |= Q(position__line_path__startswith=position.line_path) & ~Q(position_id=position.pk)
+        elif level == ScopeLevel.DEPARTMENT:
+            conditions |= Q(position__department_id=position.department_id)
+        elif level == ScopeLevel.DEPARTMENT_TREE:
+            conditions |= Q(position__department__path__startswith=position.department.path)
+        elif level == ScopeLevel.DEPARTMENTS:
+            for scope_row in position.scopes.all():
+                if scope_row.module == module:
+                    for department in scope_row.departments.all():
+                        conditions |= Q(position__department__path__startswith=department.path)
+    owners = {scope.employee_id}
+    if conditions:
+        owners.update(
+            Assignment.objects.filter(conditions, ended_on__isnull=True, employee__company_id=scope.company_id)
+            .values_list("employee_id", flat=True)
+            .distinct()
+        )
+    return frozenset(owners)
+
+
+def scope_for(user, refresh: bool = False) -> UserScope:
+    """The user's scope, computed once and cached on the user object (one per request)."""
+    cached = getattr(user, "_salesdesk_scope", None)
+    if cached is not None and not refresh:
+        return cached
+    scope = _compute_scope(user)
+    if user is not None:
+        try:
+            user._salesdesk_scope = scope
+        except AttributeError:  # AnonymousUser is fine to recompute
+            pass
+    return scope
+
+
+def _compute_scope(user) -> UserScope:
+    from salesdesk.org.models import Employee, Position
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return UserScope(user_id=None, employee_id=None, company_id=None, is_admin=False)
+    employee = Employee.objects.filter(user_id=user.pk, status=Employee.Status.ACTIVE).first()
+    positions = []
+    if employee is not None:
+        positions = list(
+            Position.objects.filter(assignments__employee=employee, assignments__ended_on__isnull=True)
+            .select_related("department")
+            .prefetch_related("scopes__departments")
+            .distinct()
+        )
+    return UserScope(
+        user_id=user.pk,
+        employee_id=employee.pk if employee else None,
+        company_id=employee.company_id if employee else None,
+        is_admin=bool(user.is_superuser),
+        positions=positions,
+    )
+
+
+def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
+    """The single Q that limits `model` to what `user` may see (None: no limit).
+
+    Returns `Q(pk__in=[])` when nothing is visible.
+    """
+    nothing = Q(pk__in=[])
+    scope = scope_for(user)
+    if scope.user_id is None:
+        return nothing
+    if scope.is_admin:
+        return None
+    rule = rule_for(model)
+    if rule is None:
+        return nothing  # fail closed: a model nobody described is shown to nobody
+    if scope.employee_id is None:
+        return nothing
+    if rule.company_wide:
+        if action != Action.VIEW:
+            return nothing
+        return Q(**{f"{rule.company}__id": scope.company_id})
+    owners = scope.owners(rule.module)
+    if owners is ALL:
+        if _has_field(model, "company"):
+            return Q(company_id=scope.company_id)
+        # Records without an owner (system entries, unowned records) belong to whoever sees all.
+        return Q(**{f"{rule.owner}__company_id": scope.company_id}) | Q(**{f"{rule.owner}__isnull": True})
+    condition = Q(**{f"{rule.owner}__in": owners}) if rule.owner != "pk" else Q(pk__in=owners)
+    if action == Action.VIEW:
+        for parent in rule.via:
+            parent_model = model._meta.get_field(parent).related_model
+            parent_rule = rule_for(parent_model)
+            parent_owner = parent_rule.owner if parent_rule else "owner"
+            condition |= Q(**{f"{parent}__{parent_owner}__in": owners})
+    if rule.collaborators:
+        from salesdesk.core.models import Collaborator
+
+        from django.contrib.contenttypes.models import ContentType
+
+        accesses = [Collaborator.Access.READ, Collaborator.Access.WRITE]
+        if action != Action.VIEW:
+            accesses = [Collaborator.Access.WRITE]
+        condition |= Q(
+            pk__in=Collaborator.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                employee_id=scope.employee_id,
+                access__in=accesses,
+            ).values("object_id")
+        )
+    return condition
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+        return True
+    except Exception:
+        return False
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = Action.VIEW):
+        condition = scope_filter(self.model, user, action)
+        if condition is None:
+            return self
+        return self.filter(condition)
+
+
+class ScopedManager(models.Manager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+def get_scoped_or_404(queryset_or_model, user, action: str = Action.VIEW, **lookup):
+    """Fetch one record inside the user's scope; anything outside is a plain 404."""
+    from django.http import Http404
+
+    queryset = queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
+    try:
+        return queryset.restrict(user, action).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404

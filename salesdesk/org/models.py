@@ -1,0 +1,242 @@
+"""The organisation as data: company, department tree, positions with reporting lines and
+duties, employees holding positions, territories.
+
+Trees (departments, territories, the reporting line of positions) store a materialised path
+delimited at both ends (`/1/5/9/`), so "this node and everything below" is one indexed
+`LIKE '/1/5/%'` condition. Paths are maintained by the services in `org.services`, never by hand.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from salesdesk.core.scope import ScopeLevel, ScopedManager
+
+
+class Company(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self):
+        return self.name
+
+
+class TreeNode(models.Model):
+    """Shared fields of the department and territory trees."""
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=1000, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def is_descendant_of(self, other) -> bool:
+        return self.path.startswith(other.path) and self.pk != other.pk
+
+
+class Territory(TreeNode):
+    class Level(models.TextChoices):
+        REGION = "region", _("region")
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="territories")
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.REGION)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="territory_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(TreeNode):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="departments")
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    territories = models.ManyToManyField(Territory, blank=True, related_name="departments", verbose_name=_("territories"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="department_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Grade(models.TextChoices):
+    SENIOR = "senior", _("senior management")
+    MIDDLE = "middle", _("middle management")
+    JUNIOR = "junior", _("staff")
+
+
+class Position(models.Model):
+    """A post in a department (岗位). Headcount is the number of people planned (编制)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="positions")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="positions", verbose_name=_("department"))
+    code = models.CharField(_("code"), max_length=64)
+    title = models.CharField(_("title"), max_length=100)
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subordinates", verbose_name=_("reports to")
+    )
+    # Path along the reporting line, e.g. /3/7/12/: the subtree of a position is its reports.
+    line_path = models.CharField(max_length=1000, db_index=True, editable=False, default="")
+    headcount = models.PositiveSmallIntegerField(_("headcount"), default=1)
+    grade = models.CharField(_("grade"), max_length=16, choices=Grade.choices, default=Grade.JUNIOR)
+    is_department_head = models.BooleanField(_("heads the department"), default=False)
+    main_work = models.TextField(_("main work"), blank=True)
+    requirements = models.TextField(_("requirements"), blank=True)
+    authority = models.TextField(_("management authority"), blank=True)
+    meetings = models.TextField(_("meetings attended"), blank=True)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    territories = models.ManyToManyField(Territory, blank=True, related_name="positions", verbose_name=_("territories"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["department__path", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="position_code_unique")]
+
+    def __str__(self):
+        return f"{self.department.name} · {self.title}"
+
+    def scope_level(self, module: str) -> str:
+        for scope in self.scopes.all():
+            if scope.module == module:
+                return scope.level
+        return ScopeLevel.SELF
+
+
+class Duty(models.Model):
+    """One line of a position's duties (岗位职责). Where the system has a work queue or a
+    capability for the duty, `queue`/`capability` name it, so the holder's workbench shows it."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="duties")
+    text = models.TextField(_("duty"))
+    queue = models.CharField(_("work queue"), max_length=64, blank=True)
+    capability = models.CharField(_("capability"), max_length=64, blank=True)
+    sort_order = models.IntegerField(default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("duty")
+        verbose_name_plural = _("duties")
+        ordering = ["position", "sort_order", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class PositionScope(models.Model):
+    """The data scope (数据权限) a position grants in one module."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="scopes")
+    module = models.CharField(_("module"), max_length=32)
+    level = models.CharField(_("scope"), max_length=24, choices=ScopeLevel.choices, default=ScopeLevel.SELF)
+    # Used by the "specified departments" level; each named department counts with its subtree.
+    departments = models.ManyToManyField(Department, blank=True, related_name="+", verbose_name=_("departments"))
+
+    class Meta:
+        verbose_name = _("data scope")
+        verbose_name_plural = _("data scopes")
+        constraints = [models.UniqueConstraint(fields=["position", "module"], name="position_scope_unique")]
+
+    def __str__(self):
+        return f"{self.position.title}: {self.module}={self.level}"
+
+
+class Employee(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        LEFT = "left", _("left")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="employees")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="employee"
+    )
+    employee_no = models.CharField(_("employee number"), max_length=32, blank=True)
+    name = models.CharField(_("name"), max_length=64)
+    mobile = models.CharField(_("mobile"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    language = models.CharField(_("language"), max_length=16, blank=True, choices=settings.LANGUAGES)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def active_assignments(self):
+        return self.assignments.filter(ended_on__isnull=True).select_related("position", "position__department")
+
+    def direct_superiors(self) -> list["Employee"]:
+        """Holders of the positions above this person's positions, skipping vacant posts."""
+        from .selectors import direct_superiors_of
+
+        return direct_superiors_of(self)
+
+
+class Assignment(models.Model):
+    """An employee holding a position (兼任 when they hold several)."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="assignments")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="assignments")
+    is_primary = models.BooleanField(_("primary position"), default=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, db_index=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "position"],
+                condition=models.Q(ended_on__isnull=True),
+                name="assignment_active_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employee.name} @ {self.position.title}"

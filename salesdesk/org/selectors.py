@@ -1,0 +1,76 @@
+"""Reads of the organisation. Lists go through `restrict(user, action)`."""
+
+from django.db.models import Count, Q
+
+from .models import Assignment, Department, Employee, Position
+
+
+def direct_superiors_of(employee: Employee) -> list[Employee]:
+    superiors: dict[int, Employee] = {}
+    for assignment in employee.active_assignments():
+        position = assignment.position.reports_to
+        while position is not None:
+            holders = list(
+                Employee.objects.filter(assignments__position=position, assignments__ended_on__isnull=True,
+                                        status=Employee.Status.ACTIVE).distinct()
+            )
+            if holders:
+                for holder in holders:
+                    if holder.pk != employee.pk:
+                        superiors[holder.pk] = holder
+                break
+            position = position.reports_to  # vacant post: the line goes on upwards
+    return list(superiors.values())
+
+
+def subordinate_positions(position: Position):
+    return Position.objects.filter(line_path__startswith=position.line_path).exclude(pk=position.pk)
+
+
+def department_subtree(department: Department):
+    return Department.objects.filter(path__startswith=department.path)
+
+
+def positions_with_filled(queryset=None):
+    """Positions annotated with how many people hold them now."""
+    queryset = queryset if queryset is not None else Position.objects.all()
+    return queryset.annotate(
+        filled=Count("assignments", filter=Q(assignments__ended_on__isnull=True,
+                                             assignments__employee__status=Employee.Status.ACTIVE), distinct=True)
+    )
+
+
+def active_holders(position: Position):
+    return Employee.objects.filter(assignments__position=position, assignments__ended_on__isnull=True,
+                                   status=Employee.Status.ACTIVE).distinct()
+
+
+def people_for(user, *, search: str = "", department: Department | None = None):
+    """The people list: active and left employees the user's org scope covers."""
+    queryset = Employee.objects.restrict(user, "view")
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(employee_no__icontains=search) | Q(mobile__icontains=search))
+    if department is not None:
+        queryset = queryset.filter(
+            assignments__position__department__path__startswith=department.path,
+            assignments__ended_on__isnull=True,
+        ).distinct()
+    return queryset
+
+
+def owned_records(employee: Employee) -> dict:
+    """What this person still owns, per registered model (shown before deactivation)."""
+    from salesdesk.core.scope import registered_models
+
+    result = {}
+    for model, rule in registered_models().items():
+        if rule.company_wide or rule.owner in ("pk",) or model._meta.app_label == "audit":
+            continue
+        count = model._default_manager.filter(**{f"{rule.owner}": employee}).count()
+        if count:
+            result[model._meta.verbose_name_plural] = count
+    return result
+
+
+def current_assignments():
+    return Assignment.objects.filter(ended_on__isnull=True)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from salesdesk.api.api import api
+
+admin.site.site_header = "Salesdesk"
+
+urlpatterns = [
+    path("", include("salesdesk.workbench.urls")),
+    path("accounts/", include("salesdesk.accounts.urls")),
+    path("org/", include("salesdesk.org.urls")),
+    path("audit/", include("salesdesk.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

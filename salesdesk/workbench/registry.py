@@ -1,0 +1,44 @@
+"""Work queues (工作队列). Each module registers the queues it has; a position's duties name the
+queues their holder gets (`Duty.queue`). The workbench shows one card per queue the user has."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: object
+    count: Callable  # count(user) -> int, always within the user's scope
+    url: Callable  # url(user) -> str
+    description: object = ""
+    order: int = 100
+
+
+QUEUES: dict[str, Queue] = {}
+
+
+def register(queue: Queue) -> None:
+    QUEUES[queue.key] = queue
+
+
+def queue_keys_for(user) -> list[str]:
+    """The queues the user's positions' duties give them, in registry order."""
+    from salesdesk.core.scope import scope_for
+
+    scope = scope_for(user)
+    if scope.is_admin and scope.employee_id is None:
+        return sorted(QUEUES, key=lambda key: QUEUES[key].order)
+    keys = set()
+    for position in scope.positions:
+        keys.update(duty.queue for duty in position.duties.all() if duty.queue)
+    return sorted((key for key in keys if key in QUEUES), key=lambda key: QUEUES[key].order)
+
+
+def cards_for(user) -> list[dict]:
+    cards = []
+    for key in queue_keys_for(user):
+        queue = QUEUES[key]
+        cards.append({"key": key, "title": queue.title, "description": queue.description,
+                      "count": queue.count(user), "url": queue.url(user)})
+    return cards
