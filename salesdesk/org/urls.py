@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ app_name = "org"
 urlpatterns = [
     path("", views.chart, name="chart"),
     path("positions/<int:pk>/", views.chart, name="position"),
+    path("versions/", include("salesdesk.org.urls_versions")),
 ]
