@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from salesdesk.admin_site import site as admin_site
 from salesdesk.api.api import api
 
 admin.site.site_header = "Salesdesk"
@@ -11,5 +12,5 @@ urlpatterns = [
     path("org/", include("salesdesk.org.urls")),
     path("audit/", include("salesdesk.audit.urls")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
+    path("admin/", admin_site.urls),  # superusers only, see salesdesk.admin_site
 ]

@@ -26,27 +26,36 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-@login_required
-def profile(request):
-    new_token = request.session.pop("new_api_token", None)
+def _employee_of(user):
+    return getattr(user, "employee", None) if hasattr(user, "employee") else None
+
+
+def _render_profile(request, token_form=None, status=200):
+    employee = _employee_of(request.user)
     return render(request, "accounts/profile.html", {
         "tokens": ApiToken.objects.filter(user=request.user),
-        "token_form": TokenForm(),
-        "new_token": new_token,
-        "employee": getattr(request.user, "employee", None) if hasattr(request.user, "employee") else None,
-    })
+        "token_form": token_form or TokenForm(),
+        "new_token": request.session.pop("new_api_token", None),
+        "employee": employee,
+        "assignments": list(employee.active_assignments()) if employee is not None else [],
+    }, status=status)
+
+
+@login_required
+def profile(request):
+    return _render_profile(request)
 
 
 @login_required
 @require_POST
 def create_token(request):
     form = TokenForm(request.POST)
-    if form.is_valid():
-        _token, raw = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
-        request.session["new_api_token"] = raw
-        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
-    else:
-        messages.error(request, _("Please give the token a name."))
+    if not form.is_valid():
+        return _render_profile(request, token_form=form, status=400)
+    _token, raw = services.create_api_token(user=request.user, name=form.cleaned_data["name"])
+    # Shown once on the next page, then gone: only a hash of it is stored.
+    request.session["new_api_token"] = raw
+    messages.success(request, _("Token created."))
     return redirect("accounts:profile")
 
 

@@ -1,4 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def can_see_audit_menu(request) -> bool:
+    """System administrators, and people whose positions let them see more than their own
+    changes in the audit module (auditors, managers given an audit scope)."""
+    from salesdesk.core.scope import ScopeLevel, scope_for
+
+    user = request.user
+    if user.is_superuser:
+        return True
+    return any(position.scope_level("audit") != ScopeLevel.SELF for position in scope_for(user).positions)
 
 
 class AuditConfig(AppConfig):
@@ -7,9 +19,12 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from salesdesk.core import scope
+        from salesdesk.core.navigation import MenuItem, add
 
         from .models import AuditEntry
 
         # Auditors (audit module scope "all") see everything; a manager sees the changes made by
         # the people in their org scope.
         scope.register(AuditEntry, scope.ScopeRule(module="audit", owner="actor_employee"))
+        add(MenuItem(key="audit", label=_("Audit log"), url_name="audit:log", icon="journal-text",
+                     visible=can_see_audit_menu, order=900))

@@ -1,7 +1,7 @@
 """Navigation by module. Each app appends its entries in its AppConfig.ready()."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.urls import reverse
 
@@ -33,7 +33,12 @@ def menu_for(request):
     for item in MENU:
         if item.visible is not None and not item.visible(request):
             continue
-        url = reverse(item.url_name)
-        items.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
-                      "active": request.path.startswith(url) and url != "/"})
+        items.append({"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon,
+                      "active": False})
+    # The entry whose URL is the longest prefix of the path is the current one, so /org/manage/
+    # lights "org maintenance" rather than the org chart at /org/.
+    matches = [entry for entry in items
+               if (request.path == entry["url"] if entry["url"] == "/" else request.path.startswith(entry["url"]))]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return items

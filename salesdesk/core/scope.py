@@ -109,6 +109,7 @@ class UserScope:
     is_admin: bool
     positions: list = field(default_factory=list)
     _owners: dict = field(default_factory=dict)
+    _owner_sets: dict = field(default_factory=dict)
 
     def owners(self, module: str):
         """Employee ids whose records this user sees in `module`, or ALL."""
@@ -146,14 +147,20 @@ def _visible_owners(scope: UserScope, module: str):
                 if scope_row.module == module:
                     for department in scope_row.departments.all():
                         conditions |= Q(position__department__path__startswith=department.path)
-    owners = {scope.employee_id}
-    if conditions:
+    if not conditions:
+        return frozenset({scope.employee_id})
+    # Modules whose levels come out the same share one query (org and audit usually do).
+    key = str(conditions)
+    if key not in scope._owner_sets:
+        owners = {scope.employee_id}
         owners.update(
-            Assignment.objects.filter(conditions, ended_on__isnull=True, employee__company_id=scope.company_id)
+            Assignment.objects.filter(conditions, ended_on__isnull=True, position__company_id=scope.company_id)
+            .order_by()  # the model's ordering would otherwise join the DISTINCT
             .values_list("employee_id", flat=True)
             .distinct()
         )
-    return frozenset(owners)
+        scope._owner_sets[key] = frozenset(owners)
+    return scope._owner_sets[key]
 
 
 def scope_for(user, refresh: bool = False) -> UserScope:
@@ -171,19 +178,24 @@ def scope_for(user, refresh: bool = False) -> UserScope:
 
 
 def _compute_scope(user) -> UserScope:
-    from salesdesk.org.models import Employee, Position
+    from salesdesk.org.models import Assignment, Employee
 
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return UserScope(user_id=None, employee_id=None, company_id=None, is_admin=False)
-    employee = Employee.objects.filter(user_id=user.pk, status=Employee.Status.ACTIVE).first()
-    positions = []
-    if employee is not None:
-        positions = list(
-            Position.objects.filter(assignments__employee=employee, assignments__ended_on__isnull=True)
-            .select_related("department")
-            .prefetch_related("scopes__departments")
-            .distinct()
-        )
+    # One query for the employee and their current positions; a second only for someone who
+    # holds no position at present.
+    assignments = list(
+        Assignment.objects.filter(employee__user_id=user.pk, employee__status=Employee.Status.ACTIVE,
+                                  ended_on__isnull=True)
+        .select_related("employee", "position__department")
+        .prefetch_related("position__scopes")
+        .order_by("-is_primary", "position__id")
+    )
+    if assignments:
+        employee = assignments[0].employee
+    else:
+        employee = Employee.objects.filter(user_id=user.pk, status=Employee.Status.ACTIVE).first()
+    positions = list({assignment.position.pk: assignment.position for assignment in assignments}.values())
     return UserScope(
         user_id=user.pk,
         employee_id=employee.pk if employee else None,
@@ -227,9 +239,9 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
             parent_owner = parent_rule.owner if parent_rule else "owner"
             condition |= Q(**{f"{parent}__{parent_owner}__in": owners})
     if rule.collaborators:
-        from salesdesk.core.models import Collaborator
-
         from django.contrib.contenttypes.models import ContentType
+
+        from salesdesk.core.models import Collaborator
 
         accesses = [Collaborator.Access.READ, Collaborator.Access.WRITE]
         if action != Action.VIEW:

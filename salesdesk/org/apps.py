@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgConfig(AppConfig):
@@ -7,9 +8,19 @@ class OrgConfig(AppConfig):
 
     def ready(self):
         from salesdesk.audit import registry as audit
+        from salesdesk.core.navigation import MenuItem, add
 
-        from . import models, scope_rules  # noqa: F401
+        from . import models, queues, scope_rules, versions, versions_queues, versions_scope  # noqa: F401
 
         for model in (models.Company, models.Department, models.Territory, models.Position, models.Duty,
-                      models.PositionScope, models.Employee, models.Assignment):
+                      models.PositionScope, models.Employee, models.Assignment, models.OrgChangeSet,
+                      models.OrgVersion):
             audit.register(model)
+
+        add(MenuItem(key="org", label=_("Org chart"), url_name="org:chart", icon="diagram-3", order=10))
+        add(MenuItem(key="people", label=_("People"), url_name="org:people", icon="people", order=20))
+        add(MenuItem(key="headcount", label=_("Headcount"), url_name="org:headcount", icon="table", order=30))
+        add(MenuItem(key="org-versions", label=_("Org versions"), url_name="org:versions", icon="clock-history",
+                     order=40))
+        add(MenuItem(key="org-manage", label=_("Org maintenance"), url_name="org:manage", icon="pencil-square",
+                     order=50, visible=lambda request: versions.is_org_admin(request.user)))

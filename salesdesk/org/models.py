@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.core.scope import ScopeLevel, ScopedManager
+from salesdesk.core.scope import ScopedManager, ScopeLevel
 
 
 class Company(models.Model):
@@ -240,3 +240,71 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.employee.name} @ {self.position.title}"
+
+
+class OrgChangeSet(models.Model):
+    """A planned change to the organisation (编制调整): drafted, submitted to a named approver,
+    approved or rejected, and applied on its effective date. `operations` is a list of
+    operations that name departments and positions by code (see `org.versions`)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        EFFECTIVE = "effective", _("effective")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="org_change_sets")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    drafted_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("drafted by"))
+    drafted_by_name = models.CharField(_("drafted by"), max_length=150, blank=True)
+    approver = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("approver"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+    effective_date = models.DateField(_("effective date"))
+    operations = models.JSONField(_("operations"), default=list, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("org change set")
+        verbose_name_plural = _("org change sets")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class OrgVersion(models.Model):
+    """One published version of the organisation (编制 / 批准 / 生效日期), with a snapshot of the
+    whole chart in the org file format."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="org_versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    effective_date = models.DateField(_("effective date"))
+    drafted_by_name = models.CharField(_("drafted by"), max_length=150, blank=True)
+    approved_by_name = models.CharField(_("approved by"), max_length=150, blank=True)
+    change_set = models.ForeignKey(OrgChangeSet, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="versions", verbose_name=_("change set"))
+    snapshot = models.JSONField(_("snapshot"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("org version")
+        verbose_name_plural = _("org versions")
+        ordering = ["company", "-number"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="org_version_number_unique")]
+
+    def __str__(self):
+        return f"V{self.number} {self.title}"

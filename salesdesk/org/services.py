@@ -11,9 +11,15 @@ from django.utils.translation import gettext as _
 from .models import Assignment, Company, Department, Duty, Employee, Position, PositionScope, Territory
 
 
+def _current_path(node, path_field: str) -> str:
+    """The node's path as stored now. An instance the caller holds may predate a move of one of
+    its ancestors, so its own `path` attribute is not trusted for placing other nodes."""
+    return type(node).objects.values_list(path_field, flat=True).get(pk=node.pk)
+
+
 def _place_in_tree(node, parent, path_field: str = "path"):
     """Give a freshly saved node its path under `parent` (or at the root)."""
-    prefix = getattr(parent, path_field) if parent is not None else "/"
+    prefix = _current_path(parent, path_field) if parent is not None else "/"
     setattr(node, path_field, f"{prefix}{node.pk}/")
     update = [path_field]
     if hasattr(node, "depth"):
@@ -23,10 +29,10 @@ def _place_in_tree(node, parent, path_field: str = "path"):
 
 
 def _move_subtree(model, node, new_parent, path_field: str = "path"):
-    old_path = getattr(node, path_field)
-    if new_parent is not None and getattr(new_parent, path_field).startswith(old_path):
+    old_path = getattr(node, path_field)  # `node` was just read under select_for_update
+    new_prefix = _current_path(new_parent, path_field) if new_parent is not None else "/"
+    if new_prefix.startswith(old_path):
         raise ValidationError(_("A node cannot be moved under itself or one of its descendants."))
-    new_prefix = getattr(new_parent, path_field) if new_parent is not None else "/"
     new_path = f"{new_prefix}{node.pk}/"
     if new_path == old_path:
         return
@@ -52,7 +58,8 @@ def create_department(*, company: Company, name: str, code: str = "", parent: De
     if parent is not None and parent.company_id != company.pk:
         raise ValidationError(_("The parent department belongs to another company."))
     department = Department(company=company, name=name, code=code or "", parent=parent, sort_order=sort_order)
-    department.full_clean(exclude=["code", "path"])
+    # A blank code is filled in below; a given one is checked, so a taken code is a clear error.
+    department.full_clean(exclude=["path"] if code else ["code", "path"])
     department.save()
     if not department.code:
         department.code = f"D{department.pk}"
@@ -70,6 +77,8 @@ def update_department(*, department: Department, name: str | None = None, sort_o
         department.sort_order = sort_order
     if is_active is not None:
         department.is_active = is_active
+    # The place in the tree is only changed by `move_department`; never write back a stale one.
+    department.refresh_from_db(fields=["parent", "path", "depth"])
     department.full_clean(exclude=["path"])
     department.save()
     return department
@@ -113,7 +122,7 @@ def create_position(*, department: Department, title: str, code: str = "", repor
                         reports_to=reports_to, headcount=headcount, grade=grade,
                         is_department_head=is_department_head, main_work=main_work,
                         requirements=requirements, authority=authority, meetings=meetings, sort_order=sort_order)
-    position.full_clean(exclude=["code", "line_path"])
+    position.full_clean(exclude=["line_path"] if code else ["code", "line_path"])
     position.save()
     if not position.code:
         position.code = f"P{position.pk}"
@@ -139,6 +148,8 @@ def update_position(*, position: Position, **fields) -> Position:
             setattr(position, name, value)
     if "reports_to" in fields:
         change_reporting_line(position=position, reports_to=fields["reports_to"])
+    else:  # the reporting line is only changed by `change_reporting_line`; never write back a stale one
+        position.refresh_from_db(fields=["reports_to", "line_path"])
     position.full_clean(exclude=["line_path"])
     position.save()
     return position
@@ -150,9 +161,11 @@ def change_reporting_line(*, position: Position, reports_to: Position | None) ->
         raise ValidationError(_("The superior position belongs to another company."))
     current = Position.objects.select_for_update().get(pk=position.pk)
     _move_subtree(Position, current, reports_to, path_field="line_path")
-    position.line_path = Position.objects.values_list("line_path", flat=True).get(pk=position.pk)
+    # Saved through the model (not a queryset update) so the audit log records the new superior.
+    current.reports_to = reports_to
+    current.save(update_fields=["reports_to"])
+    position.line_path = current.line_path
     position.reports_to = reports_to
-    Position.objects.filter(pk=position.pk).update(reports_to=reports_to)
     return position
 
 
@@ -195,7 +208,9 @@ def assign(*, employee: Employee, position: Position, is_primary: bool = False, 
     if existing:
         return existing
     if is_primary:
-        Assignment.objects.filter(employee=employee, ended_on__isnull=True, is_primary=True).update(is_primary=False)
+        for previous in Assignment.objects.filter(employee=employee, ended_on__isnull=True, is_primary=True):
+            previous.is_primary = False
+            previous.save(update_fields=["is_primary"])  # one audited change per demoted assignment
     elif not Assignment.objects.filter(employee=employee, ended_on__isnull=True).exists():
         is_primary = True
     return Assignment.objects.create(employee=employee, position=position, is_primary=is_primary,
@@ -223,3 +238,46 @@ def deactivate_employee(*, employee: Employee, left_on=None) -> Employee:
         employee.user.is_active = False
         employee.user.save(update_fields=["is_active"])
     return employee
+
+
+# --- added for the maintenance pages -----------------------------------------------------
+
+
+@transaction.atomic
+def set_duties(*, position: Position, duties: list[dict]) -> list[Duty]:
+    """Make the position's duties exactly `duties` ([{text, queue?, capability?}], in order).
+    Existing rows are updated in place, so an unchanged duty leaves no trace in the audit log."""
+    existing = list(position.duties.order_by("sort_order", "id"))
+    result = []
+    for order, item in enumerate(duties):
+        values = {"text": item["text"], "queue": item.get("queue", ""), "capability": item.get("capability", ""),
+                  "sort_order": order}
+        if order < len(existing):
+            duty = existing[order]
+            if any(getattr(duty, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(duty, name, value)
+                duty.full_clean(exclude=["position"])
+                duty.save()
+        else:
+            duty = Duty(position=position, **values)
+            duty.full_clean(exclude=["position"])
+            duty.save()
+        result.append(duty)
+    for duty in existing[len(duties):]:
+        duty.delete()
+    return result
+
+
+@transaction.atomic
+def create_employee_with_login(*, company: Company, name: str, username: str, password: str, mobile: str = "",
+                               email: str = "", employee_no: str = "", positions=(), joined_on=None) -> Employee:
+    """A new employee together with the log-in account they sign in with."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    user = User.objects.create_user(username=username, password=password, email=email)
+    return create_employee(company=company, name=name, user=user, mobile=mobile, email=email,
+                           employee_no=employee_no, positions=positions, joined_on=joined_on)

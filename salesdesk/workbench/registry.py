@@ -1,8 +1,8 @@
 """Work queues (工作队列). Each module registers the queues it has; a position's duties name the
 queues their holder gets (`Duty.queue`). The workbench shows one card per queue the user has."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,16 @@ def register(queue: Queue) -> None:
     QUEUES[queue.key] = queue
 
 
+def _positions_with_duties(user) -> list:
+    from django.db.models import prefetch_related_objects
+
+    from salesdesk.core.scope import scope_for
+
+    positions = scope_for(user).positions
+    prefetch_related_objects(positions, "duties")  # once per request: the scope object is cached
+    return positions
+
+
 def queue_keys_for(user) -> list[str]:
     """The queues the user's positions' duties give them, in registry order."""
     from salesdesk.core.scope import scope_for
@@ -30,7 +40,7 @@ def queue_keys_for(user) -> list[str]:
     if scope.is_admin and scope.employee_id is None:
         return sorted(QUEUES, key=lambda key: QUEUES[key].order)
     keys = set()
-    for position in scope.positions:
+    for position in _positions_with_duties(user):
         keys.update(duty.queue for duty in position.duties.all() if duty.queue)
     return sorted((key for key in keys if key in QUEUES), key=lambda key: QUEUES[key].order)
 
@@ -42,3 +52,16 @@ def cards_for(user) -> list[dict]:
         cards.append({"key": key, "title": queue.title, "description": queue.description,
                       "count": queue.count(user), "url": queue.url(user)})
     return cards
+
+
+def duties_for(user) -> list[dict]:
+    """The user's positions with their duties; a duty whose queue is registered links to it, the
+    others are listed as text (their modules register the queue when they arrive)."""
+    rows = []
+    for position in _positions_with_duties(user):
+        duties = []
+        for duty in position.duties.all():
+            queue = QUEUES.get(duty.queue) if duty.queue else None
+            duties.append({"text": duty.text, "queue": queue, "url": queue.url(user) if queue else ""})
+        rows.append({"position": position, "duties": duties})
+    return rows

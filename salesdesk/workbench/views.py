@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from salesdesk.core.scope import scope_for
 
-from .registry import cards_for
+from .registry import cards_for, duties_for
 
 
 @login_required
@@ -12,6 +12,7 @@ def home(request):
     return render(request, "workbench/home.html", {
         "cards": cards_for(request.user),
         "positions": scope.positions,
+        "duties": duties_for(request.user),
     })
 
 

@@ -8,7 +8,7 @@ class ScopetestConfig(AppConfig):
     def ready(self):
         from salesdesk.core import scope
 
-        from .models import Account, Unregistered, Ticket
+        from .models import Account, Ticket, Unregistered
 
         scope.register_module("testing", "testing")
         scope.register(Account, scope.ScopeRule(module="testing", owner="owner", collaborators=True))

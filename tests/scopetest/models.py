@@ -11,6 +11,9 @@ class Account(models.Model):
     owner = models.ForeignKey("org.Employee", null=True, on_delete=models.CASCADE, related_name="+")
     objects = ScopedManager()
 
+    def __str__(self):
+        return f"{type(self).__name__} {self.pk}"
+
 
 class Ticket(models.Model):
     name = models.CharField(max_length=50)
@@ -18,7 +21,13 @@ class Ticket(models.Model):
     account = models.ForeignKey(Account, null=True, on_delete=models.CASCADE, related_name="tickets")
     objects = ScopedManager()
 
+    def __str__(self):
+        return f"{type(self).__name__} {self.pk}"
+
 
 class Unregistered(models.Model):
     owner = models.ForeignKey("org.Employee", null=True, on_delete=models.CASCADE, related_name="+")
     objects = ScopedManager()
+
+    def __str__(self):
+        return f"{type(self).__name__} {self.pk}"

@@ -1,13 +1,13 @@
-from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 
 from salesdesk.core.models import Collaborator
 from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
 from salesdesk.org import services
 from salesdesk.org.models import Employee
 from tests.scopetest.models import Account, Ticket, Unregistered
-from django.contrib.contenttypes.models import ContentType
 
 
 def names(queryset):
