@@ -17,7 +17,9 @@ import polib
 LOCALE = Path(__file__).resolve().parent.parent / "salesdesk" / "locale"
 SOURCE = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 TARGET = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
-SEPARATOR = "\u241e"  # a character neither catalogue uses, to convert all strings in one call
+SEPARATOR = "\u241e"
+# Where OpenCC's phrase conversion differs from what Taiwanese business software says.
+FIXES = {"許可權": "權限", "退出登入": "登出", "工作臺": "工作台", "審計": "稽核"}  # a character neither catalogue uses, to convert all strings in one call
 
 
 def convert(texts: list[str]) -> list[str]:
@@ -27,7 +29,12 @@ def convert(texts: list[str]) -> list[str]:
     parts = result.rstrip("\n").split(f"\n{SEPARATOR}\n")
     if len(parts) != len(texts):
         raise SystemExit("OpenCC changed the number of strings; aborting.")
-    return [part.replace("\u2424", "\n") for part in parts]
+    converted = []
+    for part in parts:
+        for wrong, right in FIXES.items():
+            part = part.replace(wrong, right)
+        converted.append(part.replace("\u2424", "\n"))
+    return converted
 
 
 def hant() -> None:
@@ -35,6 +42,9 @@ def hant() -> None:
     target = polib.POFile(wrapwidth=source.wrapwidth)
     target.metadata = dict(source.metadata)
     target.metadata["Language"] = "zh_Hant"
+    target.metadata["Language-Team"] = "Traditional Chinese"
+    target.header = ("Salesdesk — Traditional Chinese, generated from zh_Hans by scripts/translations.py hant\n"
+                     "(OpenCC s2twp). Do not edit by hand: change zh_Hans and regenerate.")
     texts, slots = [], []
     for entry in source:
         if entry.obsolete:

@@ -199,8 +199,8 @@ def validate(data) -> list[str]:
         errors.append(_("Company code %(code)r may only hold letters, digits, hyphens and underscores.")
                       % {"code": company["code"]})
 
-    territory_codes = _validate_tree(data.get("territories", []), "territory", errors, TERRITORY_LEVELS)
-    department_codes = _validate_tree(data.get("departments", []), "department", errors)
+    territory_codes = _validate_tree(data.get("territories", []), str(Territory._meta.verbose_name), errors, TERRITORY_LEVELS)
+    department_codes = _validate_tree(data.get("departments", []), str(Department._meta.verbose_name), errors)
     if not department_codes and not errors:
         errors.append(_("The file has no departments."))
     for node, _parent, _index in _walk(data.get("departments", [])):
