@@ -1,0 +1,50 @@
+"""`manage.py demo_setup`: a demo company with people and records, and nothing more on a rerun."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from salesdesk.audit.models import AuditEntry
+from salesdesk.org.models import Company, Employee, OrgChangeSet, OrgVersion
+from salesdesk.workbench.registry import cards_for
+
+pytestmark = pytest.mark.django_db
+
+
+def run():
+    out = StringIO()
+    call_command("demo_setup", stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_the_demo_company_with_people_records_and_log_ins():
+    output = run()
+
+    company = Company.objects.get()
+    assert Employee.objects.filter(company=company, user__isnull=False).count() >= 25
+    assert list(OrgVersion.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
+    assert sorted(OrgChangeSet.objects.values_list("status", flat=True)) == ["effective", "submitted"]
+    assert "admin12345" in output and "east-rm-1" in output and "nanjing-rep-1" in output
+
+
+def test_the_pending_change_waits_on_the_general_managers_workbench():
+    run()
+
+    manager = get_user_model().objects.get(username="general-manager-1")
+    cards = {card["key"]: card["count"] for card in cards_for(manager)}
+    assert cards["org_changes"] == 1
+
+
+def test_running_it_again_changes_nothing():
+    run()
+    before = (Employee.objects.count(), OrgVersion.objects.count(), OrgChangeSet.objects.count(),
+              AuditEntry.objects.count(), get_user_model().objects.count())
+
+    output = run()
+
+    after = (Employee.objects.count(), OrgVersion.objects.count(), OrgChangeSet.objects.count(),
+             AuditEntry.objects.count(), get_user_model().objects.count())
+    assert after == before
+    assert "Reusing the existing company" in output
