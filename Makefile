@@ -67,7 +67,7 @@ lint: python-deps
 	$(MANAGE) makemigrations --check --dry-run
 
 messages: python-deps
-	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles \
+	$(MANAGE) makemessages -l zh_Hans -l zh_Hant --ignore=.venv --ignore=node_modules --ignore=staticfiles \
 		--ignore=test-artifacts --no-obsolete
 	$(PY) scripts/translations.py hant
 	@$(PY) scripts/translations.py missing || echo "(the strings above still need a translation)"

@@ -93,6 +93,21 @@ def http_error(request, exc):
     return _error(request, str(exc), exc.status_code)
 
 
-from .routers import register  # noqa: E402
+@api.get("/", auth=None, include_in_schema=False, url_name="index")
+def index(request):
+    """Where to start: the documentation and the resources (the data itself needs a token).
+    Registered before django-ninja's own root, which would answer 404."""
+    root = request.path
+    return {
+        "name": api.title,
+        "version": api.version,
+        "docs": f"{root}docs",
+        "openapi": f"{root}openapi.json",
+        "authentication": _("Send 'Authorization: Bearer <token>'; create tokens on your profile page."),
+        "resources": {name: f"{root}{name}/" for name in RESOURCES},
+    }
+
+
+from .routers import RESOURCES, register  # noqa: E402
 
 register(api)

@@ -249,12 +249,13 @@ def get_audit_entry(request, id: int):
     return get_scoped_or_404(AuditEntry, request.auth, pk=id)
 
 
+RESOURCES = {"departments": departments, "positions": positions, "territories": territories,
+             "employees": employees, "audit": audit}
+
+
 def register(api) -> None:
-    api.add_router("/departments/", departments)
-    api.add_router("/positions/", positions)
-    api.add_router("/territories/", territories)
-    api.add_router("/employees/", employees)
-    api.add_router("/audit/", audit)
+    for name, router in RESOURCES.items():
+        api.add_router(f"/{name}/", router)
 
 
 __all__ = ["register"]

@@ -173,11 +173,13 @@ def normalize(data: dict) -> dict:
 
 def _walk(nodes, parent=None):
     """(node, parent node, index among siblings) in tree order."""
-    for index, node in enumerate(nodes or []):
+    if not isinstance(nodes, list):
+        return
+    for index, node in enumerate(nodes):
         if not isinstance(node, dict):
             continue
         yield node, parent, index
-        yield from _walk(node.get("children") or [], node)
+        yield from _walk(node.get("children"), node)
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -272,7 +274,8 @@ def _validate_tree(nodes, kind: str, errors: list, levels=None) -> set[str]:
             errors.append(_('The children of "%(code)s" must be a list.') % {"code": code})
     # Nodes that are not objects are skipped by _walk; report them.
     for node, _parent, _index in _walk(nodes):
-        for child in node.get("children") or []:
+        children = node.get("children")
+        for child in children if isinstance(children, list) else []:
             if not isinstance(child, dict):
                 errors.append(_('"%(code)s" has a child that is not an object.') % {"code": node.get("code")})
     if any(not isinstance(node, dict) for node in nodes):
@@ -285,11 +288,12 @@ def _validate_position(code, position, positions, departments, territories, modu
     where = {"code": code}
     if not _is_text(position.get("title")):
         errors.append(_('Position "%(code)s" has no title.') % where)
-    if position.get("department") not in departments:
+    department = position.get("department")
+    if not isinstance(department, str) or department not in departments:
         errors.append(_('Position "%(code)s" is in an unknown department "%(department)s".')
                       % {**where, "department": position.get("department")})
     superior = position.get("reports_to")
-    if superior is not None and superior not in positions:
+    if superior is not None and (not isinstance(superior, str) or superior not in positions):
         errors.append(_('Position "%(code)s" reports to an unknown position "%(superior)s".')
                       % {**where, "superior": superior})
     if superior == code:
@@ -355,10 +359,10 @@ def _reporting_cycles(positions: dict[str, dict]) -> list[str]:
     errors, reported = [], set()
     for start in positions:
         seen, code = [], start
-        while code is not None and code in positions and code not in seen:
+        while isinstance(code, str) and code in positions and code not in seen:
             seen.append(code)
             code = positions[code].get("reports_to")
-        if code is not None and code in seen:
+        if isinstance(code, str) and code in seen:
             cycle = seen[seen.index(code):]
             key = frozenset(cycle)
             if key not in reported and len(cycle) > 1:

@@ -176,3 +176,15 @@ def test_the_docs_page_uses_the_swagger_files_shipped_with_django_ninja(small_or
 
 def test_a_token_created_for_another_user_sees_that_users_scope(small_org):
     assert token_client(small_org.user("superior")).get("/api/v1/employees/").json()["count"] == 3
+
+
+def test_the_api_root_points_to_the_docs_and_every_resource_without_showing_data(small_org):
+    response = Client().get("/api/v1/")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["docs"], body["openapi"]) == ("/api/v1/docs", "/api/v1/openapi.json")
+    assert sorted(body["resources"]) == ["audit", "departments", "employees", "positions", "territories"]
+    for url in body["resources"].values():
+        assert Client().get(url).status_code == 401
+    assert "李代表" not in response.content.decode()

@@ -1,0 +1,280 @@
+"""The permission matrix: every URL pattern of the project, asked for by each role, answers with
+the status written down here by hand.
+
+The roles are people of the small organisation (conftest.py) seen from the owner's records:
+
+    anonymous      not logged in
+    outsider       吴代表, a rep in another region (北京), own records only
+    owner          李代表, a rep in 上海; the records under test are his
+    superior       孙经理, his office manager (subordinates' records); the named approver
+    collaborator   周代表, his teammate, given read access to his employee record as a
+                   collaborator; employee records do not take collaborators, so this grants
+                   nothing (shared records that do, such as customers, add their own rows)
+    administrator  赵总监, the sales director, who also holds the org-admin duty
+
+A new URL without a row here fails `test_every_url_pattern_has_a_row`, so no page or endpoint
+slips past the matrix. Anonymous page requests must go to the log-in page and anonymous API
+calls must get 401; records out of someone's scope are 404 (not 403), so ids reveal nothing.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from salesdesk.accounts import services as account_services
+from salesdesk.audit.models import AuditEntry
+from salesdesk.core.contextvars import acting_as, actor_for_user
+from salesdesk.core.models import Collaborator
+from salesdesk.org import services, versions
+from salesdesk.org.models import Employee
+from salesdesk.org.versions import ORG_ADMIN
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "owner", "superior", "collaborator", "administrator"]
+PEOPLE = {"outsider": "outsider", "owner": "owner", "superior": "superior", "collaborator": "teammate",
+          "administrator": "director"}
+LOGIN = "/accounts/login/"
+
+
+@dataclass
+class World:
+    org: object
+    owner: Employee
+    territory: object
+    token: object
+    version: object
+    draft: object
+    submitted: object
+    audit_entry: AuditEntry
+    api_tokens: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(small_org):
+    org = small_org
+    director = org.positions["director"]
+    services.set_duties(position=director, duties=[
+        {"text": "维护组织架构", "capability": ORG_ADMIN}, {"text": "带领团队", "queue": "team"}])
+    owner, teammate = org.people["owner"], org.people["teammate"]
+    Collaborator.objects.create(content_type=ContentType.objects.get_for_model(Employee), object_id=owner.pk,
+                                employee=teammate, access=Collaborator.Access.READ)
+    territory = services.create_territory(company=org.company, name="华东", code="east")
+    with acting_as(actor_for_user(owner.user)):
+        account_services.set_language(user=owner.user, language="en")
+    audit_entry = AuditEntry.objects.filter(actor_employee=owner).latest("id")
+    token, _raw = account_services.create_api_token(user=owner.user, name="报表脚本")
+    version = versions.record_version(company=org.company, title="初始编制", effective_date=datetime.date(2030, 1, 1),
+                                      drafted_by_name="人事部", approved_by_name="赵总监")
+    rename = [{"op": "rename_department", "department": "SH", "name": "上海分公司"}]
+    draft = versions.draft_change_set(company=org.company, title="华东调整", effective_date=datetime.date(2030, 2, 1),
+                                      drafted_by=org.people["director"], operations=rename)
+    submitted = versions.draft_change_set(company=org.company, title="上海改名", effective_date=datetime.date(2030, 3, 1),
+                                          drafted_by=org.people["director"], operations=rename)
+    versions.submit(change_set=submitted, approver=org.people["superior"])
+    world = World(org=org, owner=owner, territory=territory, token=token, version=version, draft=draft,
+                  submitted=submitted, audit_entry=audit_entry)
+    for role, key in PEOPLE.items():
+        world.api_tokens[role] = account_services.create_api_token(user=org.user(key), name="matrix")[1]
+    return world
+
+
+@dataclass
+class Row:
+    name: str
+    expect: dict  # role -> status
+    method: str = "get"
+    args: object = None  # world -> reverse() args
+    data: dict = field(default_factory=dict)
+    api: bool = False
+
+
+def everyone(status, anonymous=302, **overrides):
+    return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}, **overrides}
+
+
+def only(role_statuses: dict, others: int, anonymous=302):
+    return {"anonymous": anonymous, **{role: role_statuses.get(role, others) for role in ROLES[1:]}}
+
+
+ADMIN_ONLY_PAGE = only({"administrator": 200}, 403)
+OWNERS_EMPLOYEE = only({"owner": 200, "superior": 200, "administrator": 200}, 404)
+
+
+def owner_pk(w):
+    return [w.owner.pk]
+
+
+def shanghai(w):
+    return [w.org.departments["shanghai"].pk]
+
+
+def rep_position(w):
+    return [w.org.positions["sh-rep"].pk]
+
+
+ROWS = [
+    # workbench
+    Row("workbench:home", everyone(200)),
+    Row("workbench:cards", everyone(200)),
+    # accounts
+    Row("accounts:login", everyone(302, anonymous=200)),  # people already logged in go on to the workbench
+    Row("accounts:logout", everyone(302, anonymous=302), method="post"),
+    Row("accounts:password_change", everyone(200)),
+    Row("accounts:profile", everyone(200)),
+    Row("accounts:token_create", everyone(400), method="post"),  # no name: the form comes back
+    Row("accounts:token_revoke", only({"owner": 302}, 404), method="post", args=lambda w: [w.token.pk]),
+    Row("accounts:set_language", everyone(302, anonymous=302), method="post", data={"language": "en"}),
+    # organisation: reference data every employee of the company reads
+    Row("org:chart", everyone(200)),
+    Row("org:chart_data", everyone(200)),
+    Row("org:department", everyone(200), args=shanghai),
+    Row("org:position", everyone(200), args=rep_position),
+    Row("org:headcount", everyone(200)),
+    Row("org:people", everyone(200)),
+    Row("org:employee", OWNERS_EMPLOYEE, args=owner_pk),
+    Row("org:vacancies", everyone(200)),
+    # organisation maintenance: administrators only
+    Row("org:manage", ADMIN_ONLY_PAGE),
+    Row("org:manage_department_create", ADMIN_ONLY_PAGE),
+    Row("org:manage_department_rename", ADMIN_ONLY_PAGE, args=shanghai),
+    Row("org:manage_department_move", ADMIN_ONLY_PAGE, args=shanghai),
+    Row("org:manage_position_create", ADMIN_ONLY_PAGE),
+    Row("org:manage_position_edit", ADMIN_ONLY_PAGE, args=rep_position),
+    Row("org:manage_people", ADMIN_ONLY_PAGE),
+    Row("org:manage_employee_create", ADMIN_ONLY_PAGE),
+    Row("org:manage_employee", ADMIN_ONLY_PAGE, args=owner_pk),
+    Row("org:manage_employee_assign", only({"administrator": 400}, 403), method="post", args=owner_pk),
+    Row("org:manage_employee_deactivate", ADMIN_ONLY_PAGE, args=owner_pk),
+    Row("org:manage_assignment_end", only({"administrator": 302}, 403), method="post",
+        args=lambda w: [w.owner.assignments.get().pk]),
+    # versions and change sets: everyone reads, administrators draft, the named approver decides
+    Row("org:versions", everyone(200)),
+    Row("org:version", everyone(200), args=lambda w: [w.version.pk]),
+    Row("org:change_set_create", ADMIN_ONLY_PAGE),
+    Row("org:change_set", everyone(200), args=lambda w: [w.draft.pk]),
+    Row("org:change_set_add_operation", only({"administrator": 400}, 403), method="post",
+        args=lambda w: [w.draft.pk]),
+    Row("org:change_set_remove_operation", only({"administrator": 302}, 403), method="post",
+        args=lambda w: [w.draft.pk, 0]),
+    Row("org:change_set_submit", only({"administrator": 400}, 403), method="post", args=lambda w: [w.draft.pk]),
+    Row("org:change_set_approve", only({"superior": 302}, 403), method="post", args=lambda w: [w.submitted.pk],
+        data={"comment": "同意"}),
+    Row("org:change_set_reject", only({"superior": 302}, 403), method="post", args=lambda w: [w.submitted.pk],
+        data={"comment": "名称再议"}),
+    # audit log: a page everyone opens; its rows are scoped (see the list tests below)
+    Row("audit:log", everyone(200)),
+    # API: bearer tokens, 401 without one
+    Row("api:index", everyone(200, anonymous=200), api=True),  # links only, no data
+    Row("api:api-root", everyone(200, anonymous=200), api=True),  # the same path, answered by api:index
+    Row("api:openapi-json", everyone(200, anonymous=200), api=True),
+    Row("api:openapi-view", everyone(200, anonymous=200), api=True),
+    Row("api:list_departments", everyone(200, anonymous=401), api=True),
+    Row("api:get_department", everyone(200, anonymous=401), api=True, args=lambda w: shanghai(w)),
+    Row("api:list_positions", everyone(200, anonymous=401), api=True),
+    Row("api:get_position", everyone(200, anonymous=401), api=True, args=rep_position),
+    Row("api:list_territories", everyone(200, anonymous=401), api=True),
+    Row("api:get_territory", everyone(200, anonymous=401), api=True, args=lambda w: [w.territory.pk]),
+    Row("api:list_employees", everyone(200, anonymous=401), api=True),
+    Row("api:get_employee", {**OWNERS_EMPLOYEE, "anonymous": 401}, api=True, args=owner_pk),
+    Row("api:list_audit_entries", everyone(200, anonymous=401), api=True),
+    # The owner's own change; nobody here has an audit scope beyond their own changes.
+    Row("api:get_audit_entry", only({"owner": 200}, 404, anonymous=401), api=True,
+        args=lambda w: [w.audit_entry.pk]),
+    # The API is read-only: writing to a list or a record is not allowed, whoever asks.
+    Row("api:list_not_allowed", everyone(405, anonymous=405), method="post", api=True),
+    Row("api:detail_not_allowed", everyone(405, anonymous=405), method="delete", api=True, args=shanghai),
+    # Django's admin is for system administrators (superusers) only; employees are sent to its log-in.
+    Row("admin:index", everyone(302)),
+]
+ROWS_BY_NAME = {row.name: row for row in ROWS}
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_every_url_pattern_has_a_row():
+    names = {name for name in url_names() if not name.startswith("admin:")}
+
+    assert names - set(ROWS_BY_NAME) == set(), "add these URLs to the permission matrix"
+    assert {name for name in ROWS_BY_NAME if not name.startswith("admin:")} - names == set()
+
+
+def test_every_row_names_every_role():
+    assert [row.name for row in ROWS if sorted(row.expect) != sorted(ROLES)] == []
+
+
+def request(world, row, role):
+    url = reverse(row.name, args=row.args(world) if row.args else None)
+    client = Client()
+    headers = {}
+    if role != "anonymous":
+        if row.api:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {world.api_tokens[role]}"
+        else:
+            client.force_login(world.org.user(PEOPLE[role]))
+    return getattr(client, row.method)(url, row.data, **headers)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(ROWS_BY_NAME))
+def test_each_role_gets_the_status_in_the_matrix(world, name, role):
+    row = ROWS_BY_NAME[name]
+
+    response = request(world, row, role)
+
+    assert response.status_code == row.expect[role]
+    if role == "anonymous" and response.status_code == 302 and not name.startswith(("accounts:", "admin:")):
+        assert response["Location"].startswith(LOGIN)
+
+
+def test_employees_are_sent_to_the_admin_log_in_not_into_the_admin(world):
+    response = request(world, ROWS_BY_NAME["admin:index"], "administrator")
+
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- what each role sees in the lists ----------------------------------------------------------
+
+SEES_PEOPLE = {
+    "outsider": {"吴代表"},
+    "owner": {"李代表"},
+    "superior": {"孙经理", "李代表", "周代表"},
+    "collaborator": {"周代表"},
+    "administrator": {"赵总监", "钱经理", "孙经理", "李代表", "周代表", "吴代表"},
+}
+
+
+@pytest.mark.parametrize("role", list(SEES_PEOPLE))
+def test_the_people_list_shows_each_role_only_the_people_in_their_scope(world, role):
+    html = request(world, Row("org:people", {}), role).content.decode()
+
+    shown = {name for names in SEES_PEOPLE.values() for name in names if name in html}
+    assert shown == SEES_PEOPLE[role]
+
+
+@pytest.mark.parametrize("role", list(SEES_PEOPLE))
+def test_the_employees_api_lists_each_role_only_the_people_in_their_scope(world, role):
+    body = request(world, Row("api:list_employees", {}, api=True), role).json()
+
+    assert {item["name"] for item in body["results"]} == SEES_PEOPLE[role]
+
+
+@pytest.mark.parametrize("role", list(SEES_PEOPLE))
+def test_the_audit_log_shows_the_owners_change_to_the_owner_only(world, role):
+    body = request(world, Row("api:list_audit_entries", {}, api=True), role).json()
+    html = request(world, Row("audit:log", {}), role).content.decode()
+
+    ids = {item["id"] for item in body["results"]}
+    assert (world.audit_entry.pk in ids) == (role == "owner")
+    assert (f'data-entry="{world.audit_entry.pk}"' in html) == (role == "owner")
