@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "salesdesk.audit",
     "salesdesk.accounts",
     "salesdesk.workbench",
+    "salesdesk.customers",
     "salesdesk.api",
 ]
 

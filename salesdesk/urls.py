@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("salesdesk.accounts.urls")),
     path("org/", include("salesdesk.org.urls")),
     path("audit/", include("salesdesk.audit.urls")),
+    path("customers/", include("salesdesk.customers.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),  # superusers only, see salesdesk.admin_site
 ]

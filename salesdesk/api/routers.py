@@ -249,8 +249,14 @@ def get_audit_entry(request, id: int):
     return get_scoped_or_404(AuditEntry, request.auth, pk=id)
 
 
-RESOURCES = {"departments": departments, "positions": positions, "territories": territories,
-             "employees": employees, "audit": audit}
+def _resources() -> dict:
+    from salesdesk.customers.api import RESOURCES as CUSTOMER_RESOURCES
+
+    return {"departments": departments, "positions": positions, "territories": territories,
+            "employees": employees, "audit": audit, **CUSTOMER_RESOURCES}
+
+
+RESOURCES = _resources()
 
 
 def register(api) -> None:

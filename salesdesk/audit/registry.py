@@ -115,6 +115,31 @@ def _record_m2m(model, field_name):
     return handler
 
 
+def record_bulk_update(model: type, rows) -> int:
+    """Audit entries for changes made with one UPDATE over many rows (which sends no signals):
+    `rows` yields (object id, object repr, {field: [before, after]}). Same actor and request id
+    as the signal handlers use."""
+    from .models import AuditEntry
+
+    actor = current_actor.get()
+    content_type = ContentType.objects.get_for_model(model)
+    common = {
+        "actor_id": actor.user_id if actor else None,
+        "actor_name": actor.name if actor else "system",
+        "actor_employee_id": actor.employee_id if actor else None,
+        "source": actor.source if actor else "system",
+        "request_id": current_request_id.get(),
+        "action": "update",
+        "content_type": content_type,
+    }
+    entries = [AuditEntry(object_id=str(object_id), object_repr=str(object_repr)[:200],
+                          changes={name: [_plain(before), _plain(after)] for name, (before, after) in changes.items()},
+                          **common)
+               for object_id, object_repr, changes in rows]
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
 def timeline_for(instance):
     """Audit entries of one record, newest first."""
     from .models import AuditEntry
@@ -124,4 +149,4 @@ def timeline_for(instance):
     )
 
 
-__all__ = ["register", "is_audited", "snapshot", "timeline_for", "models"]
+__all__ = ["register", "is_audited", "snapshot", "timeline_for", "record_bulk_update", "models"]

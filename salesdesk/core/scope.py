@@ -17,6 +17,7 @@ How a user's scope is computed, once per request (cached on the user object):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -58,6 +59,13 @@ class ScopeRule:
     owner         lookup to the owning employee's id ("owner", "actor_employee", or "pk" for Employee)
     via           relations to parents whose owner also grants visibility, e.g. ("customer",)
     collaborators per-record collaborators (read / read-write) grant visibility
+    parents       relations whose record, when visible (by its own rule, collaborators and all),
+                  makes this one visible too: contacts and follow-ups of a customer. With
+                  owner="" the record has no owner of its own and follows its parents alone.
+    unowned       for records without an owner (customers in a pool, leads waiting for a rep):
+                  unowned(scope, action) -> Q saying which of them the user sees
+    handed_over   the owner's records pass to someone else when they leave (customers, leads);
+                  False for records that are history of what they did (follow-ups)
     company_wide  reference data every active employee of the company may read (departments,
                   positions, territories); changing it is for administrators only
     company       lookup from the record to its company
@@ -67,6 +75,9 @@ class ScopeRule:
     owner: str = "owner"
     via: tuple[str, ...] = ()
     collaborators: bool = False
+    parents: tuple[str, ...] = ()
+    unowned: Callable | None = None
+    handed_over: bool = True
     company_wide: bool = False
     company: str = "company"  # lookup to the record's company
 
@@ -126,6 +137,36 @@ class UserScope:
         return max(levels, key=order.index) if levels else None
 
 
+def covered_departments(scope: UserScope, module: str, path_lookup: str = "department__path"):
+    """Q over `path_lookup` (a department path) for the departments the user's levels in `module`
+    cover: own department (本部门), own subtree (本部门及下级), the named subtrees (指定部门); for
+    本人及下属, the own subtree of a department head. ALL covers every department (returns None);
+    own records only covers none. Used for records that belong to a department rather than a
+    person, such as leads waiting for a rep."""
+    if scope.is_admin:
+        return None
+    condition = Q(pk__in=[])
+    for position in scope.positions:
+        level = position.scope_level(module)
+        path = position.department.path
+        if level == ScopeLevel.ALL:
+            return None
+        if level == ScopeLevel.DEPARTMENT:
+            condition |= Q(**{path_lookup: path})
+        elif level == ScopeLevel.DEPARTMENT_TREE or (level == ScopeLevel.SUBORDINATES and position.is_department_head):
+            condition |= Q(**{f"{path_lookup}__startswith": path})
+        elif level == ScopeLevel.DEPARTMENTS:
+            for department_path in _department_paths(position.scope_department_ids(module)):
+                condition |= Q(**{f"{path_lookup}__startswith": department_path})
+    return condition
+
+
+def _department_paths(ids: list[int]) -> list[str]:
+    from salesdesk.org.models import Department
+
+    return list(Department.objects.filter(pk__in=ids).values_list("path", flat=True)) if ids else []
+
+
 def _visible_owners(scope: UserScope, module: str):
     from salesdesk.org.models import Assignment
 
@@ -143,10 +184,8 @@ def _visible_owners(scope: UserScope, module: str):
         elif level == ScopeLevel.DEPARTMENT_TREE:
             conditions |= Q(position__department__path__startswith=position.department.path)
         elif level == ScopeLevel.DEPARTMENTS:
-            for scope_row in position.scopes.all():
-                if scope_row.module == module:
-                    for department in scope_row.departments.all():
-                        conditions |= Q(position__department__path__startswith=department.path)
+            for path in _department_paths(position.scope_department_ids(module)):
+                conditions |= Q(position__department__path__startswith=path)
     if not conditions:
         return frozenset({scope.employee_id})
     # Modules whose levels come out the same share one query (org and audit usually do).
@@ -188,7 +227,6 @@ def _compute_scope(user) -> UserScope:
         Assignment.objects.filter(employee__user_id=user.pk, employee__status=Employee.Status.ACTIVE,
                                   ended_on__isnull=True)
         .select_related("employee", "position__department")
-        .prefetch_related("position__scopes")
         .order_by("-is_primary", "position__id")
     )
     if assignments:
@@ -226,18 +264,28 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
             return nothing
         return Q(**{f"{rule.company}__id": scope.company_id})
     owners = scope.owners(rule.module)
-    if owners is ALL:
-        if _has_field(model, "company"):
-            return Q(company_id=scope.company_id)
+    company = Q(**{f"{rule.company}__id": scope.company_id}) if _has_field(model, rule.company.split("__")[0]) else None
+    if owners is ALL and rule.owner:
+        if company is not None:
+            return company
         # Records without an owner (system entries, unowned records) belong to whoever sees all.
         return Q(**{f"{rule.owner}__company_id": scope.company_id}) | Q(**{f"{rule.owner}__isnull": True})
-    condition = Q(**{f"{rule.owner}__in": owners}) if rule.owner != "pk" else Q(pk__in=owners)
+    condition = nothing
+    if rule.owner:
+        condition = Q(**{f"{rule.owner}__in": owners}) if rule.owner != "pk" else Q(pk__in=owners)
     if action == Action.VIEW:
         for parent in rule.via:
             parent_model = model._meta.get_field(parent).related_model
             parent_rule = rule_for(parent_model)
             parent_owner = parent_rule.owner if parent_rule else "owner"
             condition |= Q(**{f"{parent}__{parent_owner}__in": owners})
+    if rule.unowned is not None and rule.owner:
+        unowned = Q(**{f"{rule.owner}__isnull": True}) & rule.unowned(scope, action)
+        condition |= unowned & company if company is not None else unowned
+    for parent in rule.parents:
+        parent_model = model._meta.get_field(parent).related_model
+        parent_condition = scope_filter(parent_model, user, action)
+        condition |= Q(**{f"{parent}__in": parent_model._default_manager.filter(parent_condition).values("pk")})
     if rule.collaborators:
         from django.contrib.contenttypes.models import ContentType
 

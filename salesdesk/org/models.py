@@ -115,6 +115,9 @@ class Position(models.Model):
     sort_order = models.IntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     territories = models.ManyToManyField(Territory, blank=True, related_name="positions", verbose_name=_("territories"))
+    # {module: [level, [department ids]]}: a copy of the PositionScope rows, so that resolving a
+    # person's scope needs no extra query for them. Kept in step by signals (see below).
+    scope_levels = models.JSONField(default=dict, editable=False)
 
     objects = ScopedManager()
 
@@ -127,11 +130,28 @@ class Position(models.Model):
     def __str__(self):
         return f"{self.department.name} · {self.title}"
 
+    def save(self, *args, **kwargs):
+        # Only the signals write scope_levels: an instance loaded before a scope change must not
+        # write its stale copy back.
+        if self.pk is not None and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name != "scope_levels"]
+        super().save(*args, **kwargs)
+
     def scope_level(self, module: str) -> str:
-        for scope in self.scopes.all():
-            if scope.module == module:
-                return scope.level
-        return ScopeLevel.SELF
+        return self.scope_levels.get(module, [ScopeLevel.SELF])[0]
+
+    def scope_department_ids(self, module: str) -> list[int]:
+        """The named departments of a "specified departments" (指定部门) scope."""
+        entry = self.scope_levels.get(module)
+        return list(entry[1]) if entry else []
+
+    def refresh_scope_levels(self) -> None:
+        """Copy the PositionScope rows into `scope_levels` (signals call this on every change)."""
+        levels = {row.module: [row.level, sorted(department.pk for department in row.departments.all())]
+                  for row in PositionScope.objects.filter(position=self).prefetch_related("departments")}
+        Position.objects.filter(pk=self.pk).update(scope_levels=levels)
+        self.scope_levels = levels
 
 
 class Duty(models.Model):
@@ -308,3 +328,22 @@ class OrgVersion(models.Model):
 
     def __str__(self):
         return f"V{self.number} {self.title}"
+
+
+def _refresh_position_scope_levels(sender, instance, **kwargs):
+    position = Position.objects.filter(pk=instance.position_id).first()
+    if position is not None:
+        position.refresh_scope_levels()
+
+
+def _refresh_after_department_change(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, PositionScope):
+        _refresh_position_scope_levels(sender, instance)
+
+
+models.signals.post_save.connect(_refresh_position_scope_levels, sender=PositionScope,
+                                 dispatch_uid="position-scope-levels-save")
+models.signals.post_delete.connect(_refresh_position_scope_levels, sender=PositionScope,
+                                   dispatch_uid="position-scope-levels-delete")
+models.signals.m2m_changed.connect(_refresh_after_department_change, sender=PositionScope.departments.through,
+                                   dispatch_uid="position-scope-levels-departments")

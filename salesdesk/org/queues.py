@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from salesdesk.core.scope import ScopeLevel, scope_for
 from salesdesk.workbench.registry import Queue, register
 
-from .models import Employee, Position
+from .models import Department, Employee, Position
 from .selectors import positions_with_filled
 
 MODULE = "org"
@@ -46,10 +46,9 @@ def managed_positions(user):
         elif level == ScopeLevel.SUBORDINATES:
             condition |= Q(line_path__startswith=position.line_path)
         elif level == ScopeLevel.DEPARTMENTS:
-            for row in position.scopes.all():
-                if row.module == MODULE:
-                    for department in row.departments.all():
-                        condition |= Q(department__path__startswith=department.path)
+            for path in Department.objects.filter(pk__in=position.scope_department_ids(MODULE)).values_list(
+                    "path", flat=True):
+                condition |= Q(department__path__startswith=path)
     if not condition:
         return none
     return positions.filter(condition)

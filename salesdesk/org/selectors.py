@@ -64,7 +64,8 @@ def owned_records(employee: Employee) -> dict:
 
     result = {}
     for model, rule in registered_models().items():
-        if rule.company_wide or rule.owner in ("pk",) or model._meta.app_label == "audit":
+        if (rule.company_wide or rule.owner in ("pk", "") or not rule.handed_over
+                or model._meta.app_label == "audit"):
             continue
         count = model._default_manager.filter(**{f"{rule.owner}": employee}).count()
         if count:

@@ -13,6 +13,9 @@ class Queue:
     url: Callable  # url(user) -> str
     description: object = ""
     order: int = 100
+    # Duty queues that bring this one along: "about to return to the pool" comes with "follow-ups
+    # due", so the templates' duties need not name every queue a rep's work implies.
+    comes_with: tuple[str, ...] = ()
 
 
 QUEUES: dict[str, Queue] = {}
@@ -42,6 +45,7 @@ def queue_keys_for(user) -> list[str]:
     keys = set()
     for position in _positions_with_duties(user):
         keys.update(duty.queue for duty in position.duties.all() if duty.queue)
+    keys.update(key for key, queue in QUEUES.items() if keys.intersection(queue.comes_with))
     return sorted((key for key in keys if key in QUEUES), key=lambda key: QUEUES[key].order)
 
 
@@ -65,3 +69,9 @@ def duties_for(user) -> list[dict]:
             duties.append({"text": duty.text, "queue": queue, "url": queue.url(user) if queue else ""})
         rows.append({"position": position, "duties": duties})
     return rows
+
+
+def capabilities_of(user) -> set[str]:
+    """The capabilities the user's current positions' duties grant (e.g. "full_mobile")."""
+    return {duty.capability for position in _positions_with_duties(user) for duty in position.duties.all()
+            if duty.capability}

@@ -7,10 +7,10 @@ The roles are people of the small organisation (conftest.py) seen from the owner
     outsider       吴代表, a rep in another region (北京), own records only
     owner          李代表, a rep in 上海; the records under test are his
     superior       孙经理, his office manager (subordinates' records); the named approver
-    collaborator   周代表, his teammate, given read access to his employee record as a
-                   collaborator; employee records do not take collaborators, so this grants
-                   nothing (shared records that do, such as customers, add their own rows)
-    administrator  赵总监, the sales director, who also holds the org-admin duty
+    collaborator   周代表, his teammate, given read access to his employee record and to his
+                   customer as a collaborator; employee records do not take collaborators, so
+                   there it grants nothing, while he reads (but may not change) the customer
+    administrator  赵总监, the sales director (all customers), who also holds the org-admin duty
 
 A new URL without a row here fails `test_every_url_pattern_has_a_row`, so no page or endpoint
 slips past the matrix. Anonymous page requests must go to the log-in page and anonymous API
@@ -29,6 +29,8 @@ from salesdesk.accounts import services as account_services
 from salesdesk.audit.models import AuditEntry
 from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.core.models import Collaborator
+from salesdesk.core.scope import ScopeLevel
+from salesdesk.customers import services as customer_services
 from salesdesk.org import services, versions
 from salesdesk.org.models import Employee
 from salesdesk.org.versions import ORG_ADMIN
@@ -51,6 +53,10 @@ class World:
     draft: object
     submitted: object
     audit_entry: AuditEntry
+    customer: object = None
+    pooled: object = None
+    lead: object = None
+    followup: object = None
     api_tokens: dict = field(default_factory=dict)
 
 
@@ -76,8 +82,19 @@ def world(small_org):
     submitted = versions.draft_change_set(company=org.company, title="上海改名", effective_date=datetime.date(2030, 3, 1),
                                           drafted_by=org.people["director"], operations=rename)
     versions.submit(change_set=submitted, approver=org.people["superior"])
+    for code, level in (("director", ScopeLevel.ALL), ("east-rm", ScopeLevel.DEPARTMENT_TREE),
+                        ("sh-mgr", ScopeLevel.SUBORDINATES)):
+        services.set_position_scope(position=org.positions[code], module="customers", level=level)
+    customer = customer_services.create_customer(company=org.company, by=owner, owner=owner, name="李代表的客户",
+                                                 mobile="13812345678", contacts=[{"name": "王经理"}])
+    customer_services.set_collaborator(customer=customer, employee=teammate, access=Collaborator.Access.READ)
+    pooled = customer_services.create_customer(company=org.company, by=None, name="公海客户")
+    lead = customer_services.create_lead(company=org.company, by=owner, owner=owner, name="张先生",
+                                         mobile="13700001111")
+    followup = customer_services.record_followup(by=owner, customer=customer, content="电话沟通")
     world = World(org=org, owner=owner, territory=territory, token=token, version=version, draft=draft,
-                  submitted=submitted, audit_entry=audit_entry)
+                  submitted=submitted, audit_entry=audit_entry, customer=customer, pooled=pooled, lead=lead,
+                  followup=followup)
     for role, key in PEOPLE.items():
         world.api_tokens[role] = account_services.create_api_token(user=org.user(key), name="matrix")[1]
     return world
@@ -91,6 +108,7 @@ class Row:
     args: object = None  # world -> reverse() args
     data: dict = field(default_factory=dict)
     api: bool = False
+    json: bool = False  # send `data` as a JSON body
 
 
 def everyone(status, anonymous=302, **overrides):
@@ -103,6 +121,20 @@ def only(role_statuses: dict, others: int, anonymous=302):
 
 ADMIN_ONLY_PAGE = only({"administrator": 200}, 403)
 OWNERS_EMPLOYEE = only({"owner": 200, "superior": 200, "administrator": 200}, 404)
+
+
+READERS = ("owner", "superior", "collaborator", "administrator")
+CHANGERS = ("owner", "superior", "administrator")
+READS_CUSTOMER = only({role: 200 for role in READERS}, 404)
+CHANGES_CUSTOMER = only({role: 200 for role in CHANGERS}, 404)
+
+
+def owners_customer(w):
+    return [w.customer.pk]
+
+
+def owners_lead(w):
+    return [w.lead.pk]
 
 
 def owner_pk(w):
@@ -166,6 +198,33 @@ ROWS = [
         data={"comment": "同意"}),
     Row("org:change_set_reject", only({"superior": 302}, 403), method="post", args=lambda w: [w.submitted.pk],
         data={"comment": "名称再议"}),
+    # customers: the owner's customer (collaborator: read only), a customer in the company pool
+    Row("customers:list", everyone(200)),
+    Row("customers:batch", everyone(302), method="post"),  # nothing selected: back to the list with a message
+    Row("customers:create", everyone(200)),
+    Row("customers:duplicates", everyone(200)),
+    Row("customers:pool", everyone(200)),
+    Row("customers:detail", READS_CUSTOMER, args=owners_customer),
+    Row("customers:edit", CHANGES_CUSTOMER, args=owners_customer),
+    Row("customers:followup_add", {**READS_CUSTOMER, **{r: 400 for r in READERS}}, method="post",
+        args=owners_customer),  # empty form: the page comes back with the errors
+    Row("customers:contact_add", {**CHANGES_CUSTOMER, **{r: 400 for r in CHANGERS}}, method="post",
+        args=owners_customer),
+    Row("customers:claim", everyone(302), method="post", args=lambda w: [w.pooled.pk]),
+    Row("customers:release", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
+        args=owners_customer),
+    Row("customers:transfer", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
+        args=owners_customer),
+    Row("customers:leads", everyone(200)),
+    Row("customers:lead_create", everyone(200)),
+    Row("customers:lead", CHANGES_CUSTOMER, args=owners_lead),  # leads take no collaborators
+    Row("customers:lead_followup", {**CHANGES_CUSTOMER, **{r: 400 for r in CHANGERS}}, method="post",
+        args=owners_lead),
+    Row("customers:lead_assign", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
+        args=owners_lead),
+    Row("customers:lead_close", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
+        args=owners_lead),
+    Row("customers:lead_convert", CHANGES_CUSTOMER, args=owners_lead),
     # audit log: a page everyone opens; its rows are scoped (see the list tests below)
     Row("audit:log", everyone(200)),
     # API: bearer tokens, 401 without one
@@ -185,6 +244,22 @@ ROWS = [
     # The owner's own change; nobody here has an audit scope beyond their own changes.
     Row("api:get_audit_entry", only({"owner": 200}, 404, anonymous=401), api=True,
         args=lambda w: [w.audit_entry.pk]),
+    Row("api:list_customers", everyone(200, anonymous=401), api=True),
+    Row("api:create_customer", everyone(422, anonymous=401), method="post", api=True, json=True),
+    Row("api:get_customer", {**READS_CUSTOMER, "anonymous": 401}, api=True, args=owners_customer),
+    Row("api:customer_not_allowed", everyone(405, anonymous=405), method="delete", api=True, args=owners_customer),
+    Row("api:list_contacts", everyone(200, anonymous=401), api=True),
+    Row("api:get_contact", {**READS_CUSTOMER, "anonymous": 401}, api=True,
+        args=lambda w: [w.customer.contacts.get().pk]),
+    Row("api:list_followups", everyone(200, anonymous=401), api=True),
+    Row("api:create_followup", everyone(422, anonymous=401), method="post", api=True, json=True),
+    Row("api:get_followup", {**READS_CUSTOMER, "anonymous": 401}, api=True, args=lambda w: [w.followup.pk]),
+    Row("api:list_leads", everyone(200, anonymous=401), api=True),
+    Row("api:create_lead", everyone(422, anonymous=401), method="post", api=True, json=True),
+    Row("api:get_lead", {**CHANGES_CUSTOMER, "anonymous": 401}, api=True, args=owners_lead),
+    Row("api:lead_not_allowed", everyone(405, anonymous=405), method="delete", api=True, args=owners_lead),
+    Row("api:list_pools", everyone(200, anonymous=401), api=True),
+    Row("api:get_pool", everyone(200, anonymous=401), api=True, args=lambda w: [w.pooled.pool_id]),
     # The API is read-only: writing to a list or a record is not allowed, whoever asks.
     Row("api:list_not_allowed", everyone(405, anonymous=405), method="post", api=True),
     Row("api:detail_not_allowed", everyone(405, anonymous=405), method="delete", api=True, args=shanghai),
@@ -223,6 +298,8 @@ def request(world, row, role):
             headers["HTTP_AUTHORIZATION"] = f"Bearer {world.api_tokens[role]}"
         else:
             client.force_login(world.org.user(PEOPLE[role]))
+    if row.json:
+        return getattr(client, row.method)(url, row.data, content_type="application/json", **headers)
     return getattr(client, row.method)(url, row.data, **headers)
 
 

@@ -129,9 +129,8 @@ POSITION_DEPARTMENTS = {
 # modules still to come (approvals, customers, sales, finance, service, reports). A key outside
 # this list and outside the registry is a typo.
 UNREGISTERED_QUEUES = {
-    "approvals", "audit", "complaints", "contracts_review", "followups_today", "invoices_to_check",
-    "leads_unassigned", "orders_to_follow", "payments_to_confirm", "receivables_overdue", "reports_due",
-    "to_ship", "visitor_registers",
+    "approvals", "audit", "complaints", "contracts_review", "invoices_to_check", "orders_to_follow",
+    "payments_to_confirm", "receivables_overdue", "reports_due", "to_ship", "visitor_registers",
 }
 CAPABILITIES = {"org_admin"}
 

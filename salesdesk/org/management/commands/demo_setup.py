@@ -27,6 +27,9 @@ class Command(OrgCommand):
             with transaction.atomic():
                 company = orgfile.load_org(data=orgfile.load_template(DEMO_TEMPLATE), demo_people=True)
                 add_demo_records(company)
+                from salesdesk.customers.demo import add_demo_customers
+
+                add_demo_customers(company)
             self.stdout.write(self.style.SUCCESS(
                 f"Loaded the {DEMO_TEMPLATE} template with demo people and demo records into {company.name}."))
         else:

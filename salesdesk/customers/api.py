@@ -1,0 +1,377 @@
+"""API resources of the customers module: customers, contacts, follow-ups, leads and pools under
+/api/v1/. Reads go through `restrict(request.auth)`; customers, leads and follow-ups can be
+created with POST through the same services as the pages (duplicate check, lead routing). Mobile
+numbers are masked as on the pages."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from salesdesk.api.pagination import PageParams, paginate
+from salesdesk.api.schemas import Ref
+from salesdesk.core.scope import get_scoped_or_404, scope_for
+from salesdesk.org.models import Employee
+
+from . import selectors, services
+from .models import Contact, Customer, CustomerPool, FollowUp, Lead, LeadSource
+
+WRITE_METHODS = ["PUT", "PATCH", "DELETE"]
+
+
+def _refuse(request):
+    from salesdesk.api.api import api
+
+    response = api.create_response(request, {"message": _("This resource cannot be changed this way.")}, status=405)
+    response["Allow"] = "GET, POST"
+    return response
+
+
+def _me(request) -> Employee:
+    scope = scope_for(request.auth)
+    employee = Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
+    if employee is None:
+        raise HttpError(403, _("Only employees can create records through the API."))
+    return employee
+
+
+def _shown(request, customer, number):
+    return selectors.mobile_shown(request.auth, customer, number)
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class ContactOut(Schema):
+    id: int
+    customer: int = Field(..., alias="customer_id")
+    name: str
+    title: str
+    mobile: str
+    phone: str
+    wechat: str
+    email: str
+    role: str
+    is_primary: bool
+
+    @staticmethod
+    def resolve_mobile(obj, context):
+        return _shown(context["request"], obj.customer, obj.mobile)
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    credit_code: str
+    industry: str
+    country: str
+    province: str
+    city: str
+    district: str
+    address: str
+    phone: str
+    mobile: str
+    customer_class: Ref | None = None
+    level: str
+    source: Ref | None = None
+    owner: Ref | None = None
+    pool: Ref | None = None
+    department: int | None = Field(None, alias="department_id")
+    is_locked: bool
+    last_followup_at: datetime.datetime | None
+    next_followup_on: datetime.date | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_mobile(obj, context):
+        return _shown(context["request"], obj, obj.mobile)
+
+
+class CustomerPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[CustomerOut]
+
+
+class ContactIn(Schema):
+    name: str
+    title: str = ""
+    mobile: str = ""
+    email: str = ""
+    wechat: str = ""
+
+
+class CustomerIn(Schema):
+    name: str
+    kind: str = Customer.Kind.COMPANY
+    credit_code: str = ""
+    industry: str = ""
+    country: str = ""
+    province: str = ""
+    city: str = ""
+    address: str = ""
+    phone: str = ""
+    mobile: str = ""
+    level: str = ""
+    notes: str = ""
+    contacts: list[ContactIn] = []
+    allow_similar: bool = Field(False, description="Save even if a customer with a similar name exists.")
+
+
+class ContactPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ContactOut]
+
+
+class FollowUpOut(Schema):
+    id: int
+    customer: int | None = Field(None, alias="customer_id")
+    lead: int | None = Field(None, alias="lead_id")
+    owner: Ref
+    method: str
+    at: datetime.datetime
+    content: str
+    result: str
+    next_followup_on: datetime.date | None
+    check_in_place: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+class FollowUpPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[FollowUpOut]
+
+
+class FollowUpIn(Schema):
+    customer: int | None = None
+    lead: int | None = None
+    method: str = FollowUp.Method.PHONE
+    content: str
+    result: str = ""
+    next_followup_on: datetime.date | None = None
+    check_in_place: str = ""
+
+
+class LeadOut(Schema):
+    id: int
+    name: str
+    company_name: str
+    mobile: str
+    email: str
+    source: Ref | None = None
+    status: str
+    owner: Ref | None = None
+    team: int | None = Field(None, alias="team_id")
+    customer: int | None = Field(None, alias="customer_id")
+    close_reason: str
+    created_at: datetime.datetime
+
+
+class LeadPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[LeadOut]
+
+
+class LeadIn(Schema):
+    name: str
+    company_name: str = ""
+    mobile: str = ""
+    phone: str = ""
+    email: str = ""
+    province: str = ""
+    city: str = ""
+    source: str = Field("", description="Name of one of the company's lead sources.")
+    needs: str = ""
+
+
+class PoolOut(Schema):
+    id: int
+    name: str
+    department: int | None = Field(None, alias="department_id")
+    idle_days_a: int
+    idle_days_b: int
+    idle_days_c: int
+    no_deal_days_a: int
+    no_deal_days_b: int
+    no_deal_days_c: int
+    warn_days: int
+    max_owned: int
+    max_claims_per_day: int
+    reclaim_wait_days: int
+
+
+class PoolPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[PoolOut]
+
+
+def _with_names(customer_query):
+    return customer_query.select_related("customer_class", "source", "owner", "pool")
+
+
+# --- customers --------------------------------------------------------------------------------
+
+customers = Router(tags=["customers"])
+
+
+@customers.get("/", response=CustomerPage, summary="List customers")
+def list_customers(request, page: Query[PageParams], scene: str = "all", q: str = "", pool: bool = False):
+    """Customers the caller may see. `scene`: all, mine, team, collaborating, due, returning;
+    `q`: name, pinyin initials, mobile or credit code; `pool=true`: the customers in pools."""
+    queryset = selectors.pool_customers(request.auth) if pool else selectors.customer_scene(request.auth, scene)
+    queryset = selectors.keyword_filter(queryset, q)
+    return paginate(_with_names(queryset).order_by("-created_at", "-pk"), page)
+
+
+@customers.get("/{int:id}/", response=CustomerOut, summary="One customer")
+def get_customer(request, id: int):
+    return get_scoped_or_404(_with_names(Customer.objects.all()), request.auth, pk=id)
+
+
+@customers.post("/", response={201: CustomerOut}, summary="Create a customer")
+def create_customer(request, payload: CustomerIn):
+    """The caller becomes the owner. A duplicate (same credit code, name or mobile) is a 409
+    naming who holds it; a similar name too, unless `allow_similar` is true."""
+    me = _me(request)
+    data = payload.dict()
+    contacts = data.pop("contacts")
+    allow_similar = data.pop("allow_similar")
+    try:
+        made = services.create_customer(company=me.company, by=me, owner=me, contacts=contacts,
+                                        allow_similar=allow_similar, **data)
+    except services.DuplicateCustomer as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+    return Status(201, _with_names(Customer.objects.all()).get(pk=made.pk))
+
+
+@customers.api_operation(WRITE_METHODS, "/{int:id}/", auth=None, include_in_schema=False)
+def customer_not_allowed(request, id: int):
+    return _refuse(request)
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+contacts = Router(tags=["contacts"])
+
+
+@contacts.get("/", response=ContactPage, summary="List contacts")
+def list_contacts(request, page: Query[PageParams], customer: int | None = None, q: str = ""):
+    queryset = Contact.objects.restrict(request.auth).select_related("customer")
+    if customer is not None:
+        queryset = queryset.filter(customer_id=customer)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(mobile_key=q))
+    return paginate(queryset.order_by("pk"), page)
+
+
+@contacts.get("/{int:id}/", response=ContactOut, summary="One contact")
+def get_contact(request, id: int):
+    return get_scoped_or_404(Contact.objects.select_related("customer"), request.auth, pk=id)
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+
+followups = Router(tags=["follow-ups"])
+
+
+@followups.get("/", response=FollowUpPage, summary="List follow-ups")
+def list_followups(request, page: Query[PageParams], customer: int | None = None, lead: int | None = None,
+                   owner: int | None = None, since: datetime.date | None = None):
+    queryset = FollowUp.objects.restrict(request.auth).select_related("owner")
+    for name, value in (("customer_id", customer), ("lead_id", lead), ("owner_id", owner)):
+        if value is not None:
+            queryset = queryset.filter(**{name: value})
+    if since is not None:
+        queryset = queryset.filter(at__date__gte=since)
+    return paginate(queryset.order_by("-at", "-pk"), page)
+
+
+@followups.get("/{int:id}/", response=FollowUpOut, summary="One follow-up")
+def get_followup(request, id: int):
+    return get_scoped_or_404(FollowUp.objects.select_related("owner"), request.auth, pk=id)
+
+
+@followups.post("/", response={201: FollowUpOut}, summary="Record a follow-up")
+def create_followup(request, payload: FollowUpIn):
+    me = _me(request)
+    data = payload.dict()
+    customer = lead = None
+    if data.pop("customer") is not None:
+        customer = get_scoped_or_404(Customer, request.auth, pk=payload.customer)
+    if data.pop("lead") is not None:
+        lead = get_scoped_or_404(Lead, request.auth, pk=payload.lead)
+    if data["method"] not in FollowUp.Method.values:
+        raise ValidationError(_("Unknown method %(method)s.") % {"method": data["method"]})
+    made = services.record_followup(by=me, customer=customer, lead=lead, **data)
+    return Status(201, FollowUp.objects.select_related("owner").get(pk=made.pk))
+
+
+# --- leads ------------------------------------------------------------------------------------
+
+leads = Router(tags=["leads"])
+
+
+@leads.get("/", response=LeadPage, summary="List leads")
+def list_leads(request, page: Query[PageParams], scene: str = "open", q: str = ""):
+    """`scene`: open, mine, unassigned, converted, closed, all."""
+    queryset = selectors.lead_keyword_filter(selectors.lead_scene(request.auth, scene), q)
+    return paginate(queryset.select_related("owner", "source").order_by("-created_at", "-pk"), page)
+
+
+@leads.get("/{int:id}/", response=LeadOut, summary="One lead")
+def get_lead(request, id: int):
+    return get_scoped_or_404(Lead.objects.select_related("owner", "source"), request.auth, pk=id)
+
+
+@leads.post("/", response={201: LeadOut}, summary="Create a lead")
+def create_lead(request, payload: LeadIn):
+    """For web forms and other systems: the lead is routed like one typed in (territory, then
+    the caller's team), or stays with the caller when they are a rep."""
+    me = _me(request)
+    data = payload.dict()
+    source_name = data.pop("source")
+    source = LeadSource.objects.filter(company=me.company, name=source_name).first() if source_name else None
+    team = services.primary_department(me)
+    made = services.create_lead(company=me.company, by=me, team=team, source=source, **data)
+    return Status(201, Lead.objects.select_related("owner", "source").get(pk=made.pk))
+
+
+@leads.api_operation(WRITE_METHODS, "/{int:id}/", auth=None, include_in_schema=False)
+def lead_not_allowed(request, id: int):
+    return _refuse(request)
+
+
+# --- pools ------------------------------------------------------------------------------------
+
+pools = Router(tags=["pools"])
+
+
+@pools.get("/", response=PoolPage, summary="List customer pools")
+def list_pools(request, page: Query[PageParams]):
+    return paginate(CustomerPool.objects.restrict(request.auth).filter(is_active=True).order_by("name"), page)
+
+
+@pools.get("/{int:id}/", response=PoolOut, summary="One customer pool")
+def get_pool(request, id: int):
+    return get_scoped_or_404(CustomerPool, request.auth, pk=id)
+
+
+RESOURCES = {"customers": customers, "contacts": contacts, "follow-ups": followups, "leads": leads, "pools": pools}

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "salesdesk.customers"
+    label = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self):
+        from salesdesk.audit import registry as audit
+        from salesdesk.core.navigation import MenuItem, add
+
+        from . import models, queues, scope_rules  # noqa: F401
+
+        for model in (models.CustomerClass, models.LeadSource, models.Tag, models.CustomerPool, models.Customer,
+                      models.Contact, models.Lead, models.FollowUp, models.OwnershipChange, models.TeamRouting):
+            audit.register(model, exclude=("name_key", "initials", "mobile_key", "updated_at"))
+
+        add(MenuItem(key="customers", label=_("Customers"), url_name="customers:list", icon="building", order=3))
+        add(MenuItem(key="leads", label=_("Leads"), url_name="customers:leads", icon="funnel", order=4))
+        add(MenuItem(key="pool", label=_("Customer pool"), url_name="customers:pool", icon="water", order=5))

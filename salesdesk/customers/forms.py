@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from salesdesk.core.forms import BootstrapForm
+from salesdesk.org.models import Employee
+
+from .models import Contact, Customer, CustomerClass, FollowUp, Lead, LeadSource, Level, Tag
+from .selectors import CUSTOMER_SCENES, CUSTOMER_SORTS, LEAD_SCENES
+
+
+class CompanyChoices:
+    """Limits a form's choice fields to the company's reference data."""
+
+    def limit(self, company):
+        for name, model in (("source", LeadSource), ("customer_class", CustomerClass)):
+            if name in self.fields:
+                self.fields[name].queryset = model.objects.filter(company=company, is_active=True)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+        if "tag" in self.fields:
+            self.fields["tag"].queryset = Tag.objects.filter(company=company)
+
+
+class CustomerForm(CompanyChoices, BootstrapForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Customer.Kind.choices, initial=Customer.Kind.COMPANY)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    customer_class = forms.ModelChoiceField(label=_("Class"), queryset=CustomerClass.objects.none(), required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=LeadSource.objects.none(), required=False)
+    industry = forms.CharField(label=_("Industry"), max_length=64, required=False)
+    size = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *Customer.Size.choices], required=False)
+    country = forms.CharField(label=_("Country"), max_length=64, required=False)
+    province = forms.CharField(label=_("Province"), max_length=32, required=False)
+    city = forms.CharField(label=_("City"), max_length=64, required=False)
+    district = forms.CharField(label=_("District"), max_length=64, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    mobile = forms.CharField(label=_("Mobile (individual customers)"), max_length=32, required=False)
+    intended_unit = forms.CharField(label=_("Intended unit type"), max_length=64, required=False)
+    budget = forms.DecimalField(label=_("Budget"), max_digits=14, decimal_places=2, min_value=0, required=False)
+    tags = forms.CharField(label=_("Tags"), max_length=300, required=False,
+                           help_text=_("Separate tags with commas."))
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    next_followup_on = forms.DateField(label=_("Next follow-up"), required=False,
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+    allow_similar = forms.BooleanField(label=_("Save although a customer with a similar name exists"), required=False)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit(company)
+
+    def clean_tags(self):
+        text = self.cleaned_data.get("tags") or ""
+        return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+
+    def customer_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("allow_similar", None)
+        data.pop("tags", None)
+        return {key: ("" if value is None and key not in ("customer_class", "source", "budget", "next_followup_on")
+                      else value) for key, value in data.items()}
+
+
+class FirstContactForm(BootstrapForm):
+    """The first contact, entered with a new company customer."""
+
+    contact_name = forms.CharField(label=_("Contact name"), max_length=64, required=False)
+    contact_title = forms.CharField(label=_("Job title"), max_length=64, required=False)
+    contact_mobile = forms.CharField(label=_("Contact mobile"), max_length=32, required=False)
+
+    def contact(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("contact_name"):
+            return None
+        return {"name": data["contact_name"], "title": data.get("contact_title", ""),
+                "mobile": data.get("contact_mobile", "")}
+
+
+class ContactForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=64)
+    title = forms.CharField(label=_("Job title"), max_length=64, required=False)
+    mobile = forms.CharField(label=_("Mobile"), max_length=32, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    wechat = forms.CharField(label=_("WeChat"), max_length=64, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Role in the decision"), choices=[("", "—"), *Contact.Role.choices],
+                             required=False)
+    is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class FollowUpForm(BootstrapForm):
+    method = forms.ChoiceField(label=_("Method"), choices=FollowUp.Method.choices, initial=FollowUp.Method.PHONE)
+    at = forms.DateTimeField(label=_("When"), required=False,
+                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                             help_text=_("Leave empty for now."))
+    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    content = forms.CharField(label=_("What was discussed"), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=_("Result"), max_length=200, required=False)
+    next_followup_on = forms.DateField(label=_("Next follow-up"), required=False,
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+    check_in_place = forms.CharField(label=_("Check-in place"), max_length=200, required=False,
+                                     help_text=_("For visits: where you are; or take it from the phone."))
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput,
+                                  min_value=-90, max_value=90)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput,
+                                   min_value=-180, max_value=180)
+
+    def __init__(self, *args, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customer is not None:
+            self.fields["contact"].queryset = customer.contacts.all()
+        else:
+            del self.fields["contact"]
+
+    def followup_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        at = data.pop("at", None) or timezone.now()
+        checked_in = data["method"] == FollowUp.Method.VISIT and (data.get("check_in_place") or data.get("latitude"))
+        return {**data, "at": at, "checked_in_at": timezone.now() if checked_in else None}
+
+
+class ReasonForm(BootstrapForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class TransferForm(BootstrapForm):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=Employee.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+
+
+class CustomerFilterForm(CompanyChoices, BootstrapForm):
+    scene = forms.ChoiceField(label=_("Scene"), choices=list(CUSTOMER_SCENES.items()), required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name, pinyin initials, mobile or credit code"),
+                                                      "type": "search"}))
+    customer_class = forms.ModelChoiceField(label=_("Class"), queryset=CustomerClass.objects.none(), required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", _("Any level")), *Level.choices], required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=LeadSource.objects.none(), required=False)
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Employee.objects.none(), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=list(CUSTOMER_SORTS.items()), required=False)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit(company)
+        for name in ("customer_class", "source", "tag", "owner"):
+            self.fields[name].empty_label = _("Any")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " form-control-sm form-select-sm"
+
+
+class LeadForm(CompanyChoices, BootstrapForm):
+    name = forms.CharField(label=_("Contact name"), max_length=64)
+    company_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    title = forms.CharField(label=_("Job title"), max_length=64, required=False)
+    mobile = forms.CharField(label=_("Mobile"), max_length=32, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    wechat = forms.CharField(label=_("WeChat"), max_length=64, required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=LeadSource.objects.none(), required=False)
+    country = forms.CharField(label=_("Country"), max_length=64, required=False)
+    province = forms.CharField(label=_("Province"), max_length=32, required=False)
+    city = forms.CharField(label=_("City"), max_length=64, required=False)
+    needs = forms.CharField(label=_("Needs"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit(company)
+
+
+class LeadFilterForm(BootstrapForm):
+    scene = forms.ChoiceField(label=_("Scene"), choices=list(LEAD_SCENES.items()), required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Name, company, mobile or email")}))
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any")), *Lead.Status.choices], required=False)
+
+
+class AssignLeadForm(BootstrapForm):
+    owner = forms.ModelChoiceField(label=_("Rep"), queryset=Employee.objects.none())
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+
+
+class BatchForm(BootstrapForm):
+    ACTIONS = [("transfer", _("Transfer")), ("release", _("Put into the pool")), ("class", _("Change class")),
+               ("tag", _("Add tag")), ("export", _("Export"))]
+    action = forms.ChoiceField(choices=ACTIONS)
+    ids = forms.CharField(required=False)
+    owner = forms.ModelChoiceField(queryset=Employee.objects.none(), required=False)
+    customer_class = forms.ModelChoiceField(queryset=CustomerClass.objects.none(), required=False)
+    tag = forms.CharField(max_length=32, required=False)
+    reason = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+        self.fields["customer_class"].queryset = CustomerClass.objects.filter(company=company, is_active=True)
+
+    def clean_ids(self):
+        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else [self.cleaned_data.get("ids", "")]
+        ids = []
+        for item in raw:
+            for part in str(item).split(","):
+                if part.strip().isdigit():
+                    ids.append(int(part))
+        if not ids:
+            raise forms.ValidationError(_("Select at least one customer."))
+        return ids

@@ -1,0 +1,401 @@
+"""Customers (客户): leads, customer files with contacts, follow-ups and visits, the customer pool
+(公海) and the history of who owned what.
+
+Every record is scoped by the "customers" module (see scope_rules.py): a customer by its current
+owner, collaborators and — while it sits in a pool — pool membership; contacts and follow-ups
+follow their customer; a lead by its owner, or while unassigned by its team's department.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from salesdesk.core.scope import ScopedManager
+from salesdesk.org.models import Company, Department, Employee, Territory
+
+
+class Level(models.TextChoices):
+    A = "A", _("A (key)")
+    B = "B", _("B (normal)")
+    C = "C", _("C (small)")
+
+
+class CustomerClass(models.Model):
+    """A classification (分类) a company gives its customers: 潜在, 意向, 重点, 成交, 流失 by default."""
+
+    class Stage(models.TextChoices):
+        PROSPECT = "prospect", _("prospect")
+        INTERESTED = "interested", _("interested")
+        KEY = "key", _("key")
+        DEAL = "deal", _("deal")
+        LOST = "lost", _("lost")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="customer_classes")
+    name = models.CharField(_("name"), max_length=32)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.PROSPECT,
+                             help_text=_("What the class means for reports and pool rules."))
+    sort_order = models.IntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("customer class")
+        verbose_name_plural = _("customer classes")
+        ordering = ["company", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["company", "name"], name="customer_class_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class LeadSource(models.Model):
+    """Where leads and customers come from (展会, 官网, 电话, 转介绍 …); configurable per company."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="lead_sources")
+    name = models.CharField(_("name"), max_length=50)
+    sort_order = models.IntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["company", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["company", "name"], name="lead_source_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="customer_tags")
+    name = models.CharField(_("name"), max_length=32)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["company", "name"], name="customer_tag_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class CustomerPool(models.Model):
+    """A customer pool (公海): unowned customers of a department (or of the whole company) and
+    the rules for returning customers to it and claiming them from it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="customer_pools")
+    name = models.CharField(_("name"), max_length=64)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("department"),
+                                   help_text=_("Its people may claim from the pool; empty: the whole company."))
+    is_active = models.BooleanField(_("active"), default=True)
+    # Return rules, per customer level; 0 switches a rule off.
+    idle_days_a = models.PositiveIntegerField(_("days without follow-up (A)"), default=30)
+    idle_days_b = models.PositiveIntegerField(_("days without follow-up (B)"), default=20)
+    idle_days_c = models.PositiveIntegerField(_("days without follow-up (C)"), default=15)
+    no_deal_days_a = models.PositiveIntegerField(_("days without a deal (A)"), default=180)
+    no_deal_days_b = models.PositiveIntegerField(_("days without a deal (B)"), default=120)
+    no_deal_days_c = models.PositiveIntegerField(_("days without a deal (C)"), default=90)
+    exempt_deals = models.BooleanField(_("customers with deals stay with their owner"), default=True)
+    warn_days = models.PositiveIntegerField(_("warn the owner this many days before"), default=3)
+    # Claim rules; 0 means no limit.
+    max_owned = models.PositiveIntegerField(_("most customers one person may own"), default=0)
+    max_claims_per_day = models.PositiveIntegerField(_("most claims per person per day"), default=0)
+    reclaim_wait_days = models.PositiveIntegerField(_("days before a previous owner may claim again"), default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("customer pool")
+        verbose_name_plural = _("customer pools")
+        ordering = ["company", "name"]
+        constraints = [models.UniqueConstraint(fields=["company", "name"], name="customer_pool_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def idle_days(self, level: str) -> int:
+        return getattr(self, f"idle_days_{level.lower()}", 0) if level else self.idle_days_c
+
+    def no_deal_days(self, level: str) -> int:
+        return getattr(self, f"no_deal_days_{level.lower()}", 0) if level else self.no_deal_days_c
+
+
+class Customer(models.Model):
+    """A customer file (客户档案): a company, or a person (buyers on a real-estate site)."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("company")
+        PERSON = "person", _("individual")
+
+    class Size(models.TextChoices):
+        MICRO = "micro", _("fewer than 20 people")
+        SMALL = "small", _("20–99 people")
+        MEDIUM = "medium", _("100–499 people")
+        LARGE = "large", _("500 people or more")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="customers")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.COMPANY)
+    name = models.CharField(_("name"), max_length=200)
+    # Kept up to date by services: the duplicate check and keyword search read these.
+    name_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    initials = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=64, blank=True)
+    size = models.CharField(_("size"), max_length=8, choices=Size.choices, blank=True)
+    country = models.CharField(_("country"), max_length=64, blank=True)
+    province = models.CharField(_("province"), max_length=32, blank=True)
+    city = models.CharField(_("city"), max_length=64, blank=True)
+    district = models.CharField(_("district"), max_length=64, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=16, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Individual customers (real-estate sites) carry their own mobile and wishes.
+    mobile = models.CharField(_("mobile"), max_length=32, blank=True)
+    mobile_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    intended_unit = models.CharField(_("intended unit type"), max_length=64, blank=True)
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                 validators=[MinValueValidator(Decimal("0"))])
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    source = models.ForeignKey(LeadSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("source"))
+    customer_class = models.ForeignKey(CustomerClass, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("class"))
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
+    owner = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="customers",
+                              verbose_name=_("owner"))
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)
+    pool = models.ForeignKey(CustomerPool, null=True, blank=True, on_delete=models.PROTECT, related_name="customers",
+                             verbose_name=_("pool"))
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("department"))
+    territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("territory"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers", verbose_name=_("tags"))
+    notes = models.TextField(_("notes"), blank=True)
+    is_locked = models.BooleanField(_("locked"), default=False,
+                                    help_text=_("A locked customer is never returned to the pool."))
+    last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True, db_index=True)
+    last_deal_on = models.DateField(_("last deal"), null=True, blank=True)
+    pool_warned_on = models.DateField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["company", "owner", "-created_at"], name="customer_owner_recent"),
+            models.Index(fields=["company", "pool", "-created_at"], name="customer_pool_recent"),
+            models.Index(fields=["company", "name_key"], name="customer_name_key"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    class Role(models.TextChoices):
+        DECISION_MAKER = "decision", _("decision maker")
+        INFLUENCER = "influencer", _("influencer")
+        USER = "user", _("user")
+        PURCHASER = "purchaser", _("purchaser")
+        OTHER = "other", _("other")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts",
+                                 verbose_name=_("customer"))
+    name = models.CharField(_("name"), max_length=64)
+    title = models.CharField(_("job title"), max_length=64, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=32, blank=True)
+    mobile_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=64, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    role = models.CharField(_("role in the decision"), max_length=12, choices=Role.choices, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["customer", "-is_primary", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Lead(models.Model):
+    """A lead (线索): someone who may become a customer, not yet qualified."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        FOLLOWING = "following", _("following up")
+        CONVERTED = "converted", _("converted")
+        CLOSED = "closed", _("closed")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="leads")
+    name = models.CharField(_("contact name"), max_length=64)
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=64, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=32, blank=True)
+    mobile_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=64, blank=True)
+    country = models.CharField(_("country"), max_length=64, blank=True)
+    province = models.CharField(_("province"), max_length=32, blank=True)
+    city = models.CharField(_("city"), max_length=64, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    source = models.ForeignKey(LeadSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("source"))
+    needs = models.TextField(_("needs"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    owner = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="leads",
+                              verbose_name=_("owner"))
+    team = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("team"),
+                             help_text=_("While nobody owns the lead, it waits for this team's lead."))
+    territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("territory"))
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads",
+                                 verbose_name=_("customer"))
+    close_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    created_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.company_name} {self.name}".strip()
+
+
+class FollowUp(models.Model):
+    """A follow-up (跟进) or visit (拜访) of a customer or a lead."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("phone")
+        VISIT = "visit", _("visit")
+        WECHAT = "wechat", _("WeChat")
+        EMAIL = "email", _("email")
+        WALK_IN = "walk_in", _("walk-in")
+
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="followups", verbose_name=_("customer"))
+    lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="followups",
+                             verbose_name=_("lead"))
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("contact"))
+    owner = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="followups",
+                              verbose_name=_("followed up by"))
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.PHONE)
+    at = models.DateTimeField(_("when"), db_index=True)
+    content = models.TextField(_("content"))
+    result = models.CharField(_("result"), max_length=200, blank=True)
+    next_followup_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    # Visits: where and when the rep checked in (typed in, or from the phone's browser).
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    check_in_place = models.CharField(_("check-in place"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["customer", "-at"], name="followup_customer_recent"),
+                   models.Index(fields=["owner", "-at"], name="followup_owner_recent")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(customer__isnull=False) | models.Q(lead__isnull=False),
+            name="followup_has_customer_or_lead")]
+
+    def __str__(self):
+        return f"{self.get_method_display()} {self.at:%Y-%m-%d}"
+
+
+class OwnershipChange(models.Model):
+    """One step of a customer's ownership history (who had it, who has it now, and why)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        ASSIGNED = "assigned", _("assigned")
+        TRANSFERRED = "transferred", _("transferred")
+        RELEASED = "released", _("released to the pool")
+        RECYCLED = "recycled", _("returned to the pool by the rules")
+        CLAIMED = "claimed", _("claimed from the pool")
+        MERGED = "merged", _("merged")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_changes")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    from_owner = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("from"))
+    to_owner = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("to"))
+    pool = models.ForeignKey(CustomerPool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("pool"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                           verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), db_index=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("ownership change")
+        verbose_name_plural = _("ownership changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["to_owner", "kind", "at"], name="ownership_claims")]
+
+    def __str__(self):
+        return f"{self.customer} {self.get_kind_display()}"
+
+
+class TeamRouting(models.Model):
+    """How a team's new leads find a rep: by territory (片区), round-robin among the team's reps,
+    or by hand (they wait for the team lead)."""
+
+    class Mode(models.TextChoices):
+        TERRITORY = "territory", _("by territory, then round-robin")
+        ROUND_ROBIN = "round_robin", _("round-robin within the team")
+        MANUAL = "manual", _("the team lead assigns by hand")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    team = models.OneToOneField(Department, on_delete=models.CASCADE, related_name="lead_routing",
+                                verbose_name=_("team"))
+    mode = models.CharField(_("routing"), max_length=12, choices=Mode.choices, default=Mode.TERRITORY)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("lead routing")
+        verbose_name_plural = _("lead routing")
+
+    def __str__(self):
+        return f"{self.team}: {self.get_mode_display()}"

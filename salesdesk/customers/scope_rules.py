@@ -1,0 +1,66 @@
+"""Who sees which customer records (module "customers").
+
+* A customer: its current owner's scope (本人, 下属, 部门 … as the position grants), its
+  collaborators, and — while it sits in a pool (no owner) — everyone who may claim from that
+  pool: the pool's department and everything below it, or the whole company for a company pool,
+  plus managers whose department scope covers the pool's department.
+* Contacts and ownership history follow their customer; a follow-up is seen with its customer
+  or lead, and by whoever sees its author (a rep's own visits stay in their reports).
+* A lead: its owner's scope; while unassigned, the managers whose department scope covers the
+  team it waits in.
+* Classes, sources, tags and pools are company reference data.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from salesdesk.core import scope
+from salesdesk.core.scope import Action, covered_departments
+
+from .models import (
+    Contact,
+    Customer,
+    CustomerClass,
+    CustomerPool,
+    FollowUp,
+    Lead,
+    LeadSource,
+    OwnershipChange,
+    Tag,
+)
+
+MODULE = "customers"
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """'/1/5/9/' -> ['/1/', '/1/5/', '/1/5/9/']"""
+    parts = [part for part in path.split("/") if part]
+    return ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+
+
+def pool_members_see(user_scope, action) -> Q:
+    if action != Action.VIEW:
+        return Q(pk__in=[])  # claiming is its own service with its own rules; nobody edits pool customers
+    paths = sorted({ancestor for position in user_scope.positions for ancestor in _ancestor_paths(position.department.path)})
+    condition = Q(pool__department__isnull=True) | Q(pool__department__path__in=paths)
+    managed = covered_departments(user_scope, MODULE, "pool__department__path")
+    if managed is not None:
+        condition |= managed
+    return Q(pool__isnull=False) & condition
+
+
+def team_leads_see(user_scope, action) -> Q:
+    covered = covered_departments(user_scope, MODULE, "team__path")
+    return Q(pk__in=[]) if covered is None else covered
+
+
+scope.register_module(MODULE, _("Customers"))
+for reference in (CustomerClass, LeadSource, Tag, CustomerPool):
+    scope.register(reference, scope.ScopeRule(company_wide=True))
+scope.register(Customer, scope.ScopeRule(module=MODULE, collaborators=True, unowned=pool_members_see))
+scope.register(Contact, scope.ScopeRule(module=MODULE, owner="", parents=("customer",), company="customer__company"))
+scope.register(OwnershipChange, scope.ScopeRule(module=MODULE, owner="", parents=("customer",),
+                                                company="customer__company"))
+scope.register(FollowUp, scope.ScopeRule(module=MODULE, parents=("customer", "lead"), company="owner__company",
+                                         handed_over=False))
+scope.register(Lead, scope.ScopeRule(module=MODULE, unowned=team_leads_see))

@@ -1,0 +1,237 @@
+"""Property tests of the customers module's scope rules against an independent oracle.
+
+On top of the random organisations of `core/tests/test_scope_properties.py`, Hypothesis draws
+customers (owned, or in the company pool or a department's pool, with read/write collaborators),
+their contacts, follow-ups written by anyone on customers or leads, and leads (owned, or waiting
+in a team). The oracle decides in plain Python from the description who sees what; it knows the
+rules (pools: the pool's department and below, plus managers whose department scope covers it;
+unassigned leads: managers whose department scope covers the team) but nothing of `scope.py`.
+The check runs before and after departments move.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salesdesk.core.models import Collaborator
+from salesdesk.core.scope import ScopeLevel
+from salesdesk.core.tests.test_scope_properties import (
+    EVERYONE,
+    Grant,
+    apply_move,
+    build,
+    held_now,
+    in_subtree,
+    visible_owners,
+    worlds,
+)
+from salesdesk.customers import services
+from salesdesk.customers.models import Contact, Customer, CustomerPool, FollowUp, Lead
+from salesdesk.org import services as org_services
+
+READ, WRITE = Collaborator.Access.READ, Collaborator.Access.WRITE
+MODULE = "customers"
+
+
+@dataclass
+class Records:
+    customer_owner: list  # customer -> employee index or None (in a pool)
+    customer_pool: list  # customer -> None (company pool) or department index (that department's pool)
+    collaborators: dict  # (customer, employee) -> access
+    contact_customer: list  # contact -> customer
+    followups: list  # (author employee, customer or None, lead or None)
+    lead_owner: list  # lead -> employee index or None
+    lead_team: list  # lead -> department index or None
+
+
+@st.composite
+def customer_worlds(draw):
+    world = draw(worlds())
+    departments, employees = len(world.dept_parent), len(world.emp_positions)
+    for position in range(len(world.pos_dept)):
+        level = draw(st.sampled_from(list(ScopeLevel.values)))
+        named = frozenset(draw(st.sets(st.integers(0, departments - 1), max_size=2))) \
+            if level == ScopeLevel.DEPARTMENTS else frozenset()
+        world.grants[(position, MODULE)] = Grant(level, named)
+    someone = st.none() | st.integers(0, employees - 1)
+    customer_owner = draw(st.lists(someone, min_size=1, max_size=8))
+    customers = len(customer_owner)
+    customer_pool = [draw(st.none() | st.integers(0, departments - 1)) for _c in customer_owner]
+    collaborators = draw(st.dictionaries(st.tuples(st.integers(0, customers - 1), st.integers(0, employees - 1)),
+                                         st.sampled_from([READ, WRITE]), max_size=4))
+    contact_customer = draw(st.lists(st.integers(0, customers - 1), max_size=6))
+    lead_owner = draw(st.lists(someone, max_size=5))
+    lead_team = [draw(st.none() | st.integers(0, departments - 1)) for _l in lead_owner]
+    followups = []
+    for _index in range(draw(st.integers(0, 6))):
+        author = draw(st.integers(0, employees - 1))
+        if lead_owner and draw(st.booleans()):
+            followups.append((author, None, draw(st.integers(0, len(lead_owner) - 1))))
+        else:
+            followups.append((author, draw(st.integers(0, customers - 1)), None))
+    # Department moves only: they change which pools and teams a manager covers.
+    world.moves = [move for move in world.moves if move[0] in ("department", "rename")]
+    return world, Records(customer_owner, customer_pool, collaborators, contact_customer, followups, lead_owner,
+                          lead_team)
+
+
+# --- the oracle -----------------------------------------------------------------------------
+
+
+def covers(world, employee, department) -> bool:
+    """The employee's customers-module levels cover `department` (for unowned records)."""
+    for position in held_now(world, employee):
+        grant = world.grants[(position, MODULE)]
+        own = world.pos_dept[position]
+        if grant.level == ScopeLevel.ALL:
+            return True
+        if grant.level == ScopeLevel.DEPARTMENT and department == own:
+            return True
+        if grant.level == ScopeLevel.DEPARTMENT_TREE and in_subtree(world, department, own):
+            return True
+        if grant.level == ScopeLevel.DEPARTMENTS and any(in_subtree(world, department, n) for n in grant.departments):
+            return True
+    return False
+
+
+def member_of_pool(world, employee, department) -> bool:
+    """Works in the pool's department or below (any position held now)."""
+    return any(in_subtree(world, world.pos_dept[position], department) for position in held_now(world, employee))
+
+
+def customer_seen(world, records, employee, customer, action="view") -> bool:
+    if world.emp_left[employee]:
+        return False
+    owners = visible_owners(world, employee, MODULE)
+    owner = records.customer_owner[customer]
+    if owners == EVERYONE:
+        return True
+    if owner is not None and owner in owners:
+        return True
+    accesses = {READ, WRITE} if action == "view" else {WRITE}
+    if records.collaborators.get((customer, employee)) in accesses:
+        return True
+    if owner is None and action == "view":
+        pool = records.customer_pool[customer]
+        return pool is None or member_of_pool(world, employee, pool) or covers(world, employee, pool)
+    return False
+
+
+def lead_seen(world, records, employee, lead) -> bool:
+    if world.emp_left[employee]:
+        return False
+    owners = visible_owners(world, employee, MODULE)
+    owner = records.lead_owner[lead]
+    if owners == EVERYONE or (owner is not None and owner in owners):
+        return True
+    team = records.lead_team[lead]
+    return owner is None and team is not None and covers(world, employee, team)
+
+
+def expected(world, records, employee) -> dict:
+    customers = {c for c in range(len(records.customer_owner)) if customer_seen(world, records, employee, c)}
+    leads = {lead for lead in range(len(records.lead_owner)) if lead_seen(world, records, employee, lead)}
+    owners = visible_owners(world, employee, MODULE) if not world.emp_left[employee] else set()
+    followups = {
+        index for index, (author, customer, lead) in enumerate(records.followups)
+        if not world.emp_left[employee] and (
+            owners == EVERYONE or author in owners
+            or (customer is not None and customer in customers) or (lead is not None and lead in leads))
+    }
+    return {
+        "customers/view": customers,
+        "customers/change": {c for c in range(len(records.customer_owner))
+                             if customer_seen(world, records, employee, c, "change")},
+        "contacts": {i for i, c in enumerate(records.contact_customer) if c in customers},
+        "followups": followups,
+        "leads": leads,
+    }
+
+
+# --- building and comparing -----------------------------------------------------------------
+
+
+def build_records(records, built):
+    company = built.departments[0].company
+    services.ensure_defaults(company=company)
+    pools = {}
+
+    def pool_of(department):
+        if department is None:
+            return CustomerPool.objects.get(company=company, department__isnull=True)
+        if department not in pools:
+            pools[department] = CustomerPool.objects.create(company=company, name=f"公海{department}",
+                                                            department=built.departments[department])
+        return pools[department]
+
+    def person(index):
+        return built.employees[index] if index is not None else None
+
+    customers = []
+    for index, owner in enumerate(records.customer_owner):
+        customers.append(services.create_customer(
+            company=company, by=None, owner=person(owner), name=f"客户{index}号", check_duplicates=False,
+            pool=pool_of(records.customer_pool[index]) if owner is None else None))
+    for (customer, employee), access in records.collaborators.items():
+        Collaborator.objects.create(content_type_id=_customer_type(), object_id=customers[customer].pk,
+                                    employee=built.employees[employee], access=access)
+    contacts = [Contact.objects.create(customer=customers[c], name=f"联系人{i}")
+                for i, c in enumerate(records.contact_customer)]
+    leads = [Lead.objects.create(company=company, name=f"线索{i}", mobile="13000000000", owner=person(owner),
+                                 team=built.departments[records.lead_team[i]] if records.lead_team[i] is not None
+                                 else None, created_at=customers[0].created_at)
+             for i, owner in enumerate(records.lead_owner)]
+    followups = [FollowUp.objects.create(owner=built.employees[author], content="跟进",
+                                         customer=customers[c] if c is not None else None,
+                                         lead=leads[lead] if lead is not None else None, at=customers[0].created_at)
+                 for author, c, lead in records.followups]
+    return {"customers": customers, "contacts": contacts, "leads": leads, "followups": followups}
+
+
+def _customer_type():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(Customer).pk
+
+
+def check(world, records, built, made):
+    User = get_user_model()
+    for index, employee in enumerate(built.employees):
+        user = User.objects.get(pk=employee.user_id)
+        seen = {
+            "customers/view": set(Customer.objects.restrict(user).values_list("pk", flat=True)),
+            "customers/change": set(Customer.objects.restrict(user, "change").values_list("pk", flat=True)),
+            "contacts": set(Contact.objects.restrict(user).values_list("pk", flat=True)),
+            "followups": set(FollowUp.objects.restrict(user).values_list("pk", flat=True)),
+            "leads": set(Lead.objects.restrict(user).values_list("pk", flat=True)),
+        }
+        kinds = {"customers/view": "customers", "customers/change": "customers", "contacts": "contacts",
+                 "followups": "followups", "leads": "leads"}
+        wanted = {key: {made[kinds[key]][i].pk for i in indexes}
+                  for key, indexes in expected(world, records, index).items()}
+        assert seen == wanted, f"employee {index}"
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(drawn=customer_worlds())
+def test_customer_records_agree_with_the_oracle_before_and_after_departments_move(drawn):
+    world, records = drawn
+    with transaction.atomic():
+        built = build(world)
+        for (position, module), grant in world.grants.items():
+            if module == MODULE:
+                org_services.set_position_scope(
+                    position=built.positions[position], module=MODULE, level=grant.level,
+                    departments=[built.departments[named] for named in sorted(grant.departments)])
+        made = build_records(records, built)
+        check(world, records, built, made)
+        for move in world.moves:
+            apply_move(world, built, move)
+        check(world, records, built, made)
+        transaction.set_rollback(True)

@@ -1,0 +1,199 @@
+import datetime
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from salesdesk.customers import services
+from salesdesk.customers.models import Customer, FollowUp, Lead, OwnershipChange
+
+from .conftest import customer
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(org, key):
+    client = Client()
+    client.force_login(org.user(key))
+    return client
+
+
+def listed(response):
+    return {c.name for c in response.context["page"]}
+
+
+def test_scenes_split_mine_my_teams_and_collaborating(org, customers):
+    services.set_collaborator(customer=customers["outsider"], employee=org.people["superior"], access="read")
+    client = client_for(org, "superior")
+
+    assert listed(client.get(reverse("customers:list"), {"scene": "mine"})) == {"superior的客户有限公司"}
+    assert listed(client.get(reverse("customers:list"), {"scene": "team"})) == {"owner的客户有限公司",
+                                                                                  "teammate的客户有限公司"}
+    assert listed(client.get(reverse("customers:list"), {"scene": "collaborating"})) == {"outsider的客户有限公司"}
+
+
+def test_keyword_search_finds_by_pinyin_initials_and_contact_mobile(org):
+    first = customer(org, "owner", "华东机电有限公司")
+    services.add_contact(customer=first, name="王", mobile="13912345678")
+    customer(org, "owner", "北方重工有限公司")
+    client = client_for(org, "owner")
+
+    assert listed(client.get(reverse("customers:list"), {"q": "hdjd"})) == {"华东机电有限公司"}
+    assert listed(client.get(reverse("customers:list"), {"q": "139 1234 5678"})) == {"华东机电有限公司"}
+
+
+def test_the_due_scene_lists_todays_and_overdue_follow_ups_and_the_workbench_counts_them(org, customers):
+    today = timezone.localdate()
+    Customer.objects.filter(pk=customers["owner"].pk).update(next_followup_on=today - datetime.timedelta(days=2))
+    Customer.objects.filter(pk=customers["teammate"].pk).update(next_followup_on=today)
+    client = client_for(org, "owner")
+
+    assert listed(client.get(reverse("customers:list"), {"scene": "due"})) == {"owner的客户有限公司"}
+    from salesdesk.customers.queues import followups_due
+
+    assert followups_due(org.user("owner")).count() == 1
+
+
+def test_creating_a_duplicate_shows_who_holds_it_and_keeps_the_input(org):
+    customer(org, "outsider", "北京华北贸易有限公司")
+    client = client_for(org, "owner")
+
+    response = client.post(reverse("customers:create"), {"kind": "company", "name": "北京华北贸易股份有限公司",
+                                                          "city": "北京", "contact_name": "赵"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "吴代表" in html and 'value="北京"' in html
+    assert Customer.objects.filter(name__startswith="北京华北").count() == 1
+
+
+def test_the_duplicate_dialog_names_a_customer_out_of_scope_without_linking_it(org):
+    hidden = customer(org, "outsider", "北京华北贸易有限公司")
+    client = client_for(org, "owner")
+
+    html = client.get(reverse("customers:duplicates"), {"q": "北京华北贸易"}).content.decode()
+
+    assert "北京华北贸易有限公司" in html and "吴代表" in html
+    assert reverse("customers:detail", args=[hidden.pk]) not in html
+    assert client.get(reverse("customers:detail", args=[hidden.pk])).status_code == 404
+
+
+def test_a_rep_records_a_visit_with_a_check_in_and_it_shows_on_the_timeline(org, customers):
+    client = client_for(org, "owner")
+    target = customers["owner"]
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+    response = client.post(reverse("customers:followup_add", args=[target.pk]), {
+        "method": "visit", "content": "到厂演示新品", "result": "对方有意向", "next_followup_on": tomorrow,
+        "check_in_place": "客户工厂", "latitude": "31.230400", "longitude": "121.473700"})
+
+    assert response.status_code == 302
+    followup = FollowUp.objects.get(customer=target)
+    assert followup.checked_in_at is not None and str(followup.latitude) == "31.230400"
+    html = client.get(reverse("customers:detail", args=[target.pk])).content.decode()
+    assert "到厂演示新品" in html and "客户工厂" in html
+
+
+def test_a_follow_up_with_a_bad_date_keeps_what_was_typed(org, customers):
+    client = client_for(org, "owner")
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+
+    response = client.post(reverse("customers:followup_add", args=[customers["owner"].pk]), {
+        "method": "phone", "content": "电话沟通价格", "next_followup_on": yesterday})
+
+    assert response.status_code == 400
+    assert "电话沟通价格" in response.content.decode()
+    assert FollowUp.objects.count() == 0
+
+
+def test_claiming_from_the_pool_page_keeps_the_rep_on_the_pool_page(org):
+    pooled = customer(org, None, "公海里的客户")
+    client = client_for(org, "owner")
+
+    response = client.post(reverse("customers:claim", args=[pooled.pk]), {"next": reverse("customers:pool")})
+
+    pooled.refresh_from_db()
+    assert response["Location"] == reverse("customers:pool")
+    assert pooled.owner == org.people["owner"]
+
+
+def test_a_batch_transfer_by_a_manager_moves_the_customers_and_returns_to_the_list(org, customers):
+    client = client_for(org, "superior")
+    back = reverse("customers:list") + "?scene=team"
+
+    response = client.post(reverse("customers:batch"), {
+        "action": "transfer", "ids": [customers["owner"].pk, customers["teammate"].pk],
+        "owner": org.people["superior"].pk, "reason": "调整片区", "next": back})
+
+    assert response["Location"] == back
+    assert Customer.objects.filter(owner=org.people["superior"]).count() == 3
+    assert OwnershipChange.objects.filter(kind="transferred").count() == 2
+
+
+def test_a_rep_cannot_transfer_and_cannot_touch_customers_out_of_scope(org, customers):
+    client = client_for(org, "owner")
+
+    client.post(reverse("customers:batch"), {"action": "transfer", "ids": [customers["owner"].pk],
+                                            "owner": org.people["teammate"].pk})
+    client.post(reverse("customers:batch"), {"action": "release", "ids": [customers["outsider"].pk],
+                                            "reason": "试试"})
+
+    assert Customer.objects.get(pk=customers["owner"].pk).owner == org.people["owner"]
+    assert Customer.objects.get(pk=customers["outsider"].pk).owner == org.people["outsider"]
+
+
+def test_export_holds_only_the_selected_customers_in_scope_with_formulas_neutralised(org, customers):
+    sneaky = customer(org, "owner", "=HYPERLINK(\"http://x\")有限公司", notes="+1 SUM(A1)")
+    client = client_for(org, "owner")
+
+    response = client.post(reverse("customers:batch"), {
+        "action": "export", "ids": [sneaky.pk, customers["owner"].pk, customers["outsider"].pk]})
+
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.values)
+    names = [row[1] for row in rows[1:]]
+    assert sorted(names) == sorted(["'=HYPERLINK(\"http://x\")有限公司", "owner的客户有限公司"])
+    assert "'+1 SUM(A1)" in rows[1] + rows[2]
+
+
+def test_a_manager_sees_masked_mobiles_of_his_reps_customers_and_the_owner_sees_them_in_full(org):
+    target = customer(org, "owner", "个人客户", kind="person", mobile="13812345678")
+
+    assert "13812345678" in client_for(org, "owner").get(reverse("customers:detail", args=[target.pk])).content.decode()
+    html = client_for(org, "superior").get(reverse("customers:detail", args=[target.pk])).content.decode()
+    assert "138****5678" in html and "13812345678" not in html
+
+
+def test_a_lead_typed_in_by_a_rep_stays_with_them_and_converts_in_one_step(org):
+    client = client_for(org, "owner")
+
+    response = client.post(reverse("customers:lead_create"), {"name": "钱经理", "company_name": "杭州新材料有限公司",
+                                                              "mobile": "13611112222"})
+    lead = Lead.objects.get()
+    converted = client.post(reverse("customers:lead_convert", args=[lead.pk]), {
+        "kind": "company", "name": "杭州新材料有限公司", "level": "A"})
+
+    made = Customer.objects.get(name="杭州新材料有限公司")
+    assert response.status_code == 302 and lead.owner == org.people["owner"]
+    assert converted["Location"] == reverse("customers:detail", args=[made.pk])
+    assert made.owner == org.people["owner"] and made.contacts.get().name == "钱经理"
+
+
+def test_the_api_lists_customers_in_scope_and_creates_one_for_the_caller(org, customers):
+    from salesdesk.accounts.services import create_api_token
+
+    _token, raw = create_api_token(user=org.user("owner"), name="t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client = Client()
+
+    listed_names = {item["name"] for item in client.get("/api/v1/customers/", **headers).json()["results"]}
+    made = client.post("/api/v1/customers/", {"name": "API 新客户", "contacts": [{"name": "孙"}]},
+                       content_type="application/json", **headers)
+    again = client.post("/api/v1/customers/", {"name": "API新客户有限公司"}, content_type="application/json", **headers)
+
+    assert listed_names == {"owner的客户有限公司"}
+    assert made.status_code == 201 and made.json()["owner"]["name"] == "李代表"
+    assert again.status_code == 409 and "李代表" in again.json()["message"]

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views, views_leads
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("batch/", views.customer_batch, name="batch"),
+    path("new/", views.customer_create, name="create"),
+    path("duplicates/", views.duplicate_check, name="duplicates"),
+    path("pool/", views.pool, name="pool"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/follow-ups/", views.followup_add, name="followup_add"),
+    path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/claim/", views.customer_claim, name="claim"),
+    path("<int:pk>/release/", views.customer_release, name="release"),
+    path("<int:pk>/transfer/", views.customer_transfer, name="transfer"),
+    path("leads/", views_leads.lead_list, name="leads"),
+    path("leads/new/", views_leads.lead_create, name="lead_create"),
+    path("leads/<int:pk>/", views_leads.lead_detail, name="lead"),
+    path("leads/<int:pk>/follow-ups/", views_leads.lead_followup, name="lead_followup"),
+    path("leads/<int:pk>/assign/", views_leads.lead_assign, name="lead_assign"),
+    path("leads/<int:pk>/close/", views_leads.lead_close, name="lead_close"),
+    path("leads/<int:pk>/convert/", views_leads.lead_convert, name="lead_convert"),
+]

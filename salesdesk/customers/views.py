@@ -1,0 +1,384 @@
+"""Customer pages: the list with scenes and batch actions, the customer file with its timeline,
+follow-ups, the pool, and the duplicate check. Thin: reads in `selectors`, writes in `services`,
+every record fetched through the data scope (`restrict` / `get_scoped_or_404`)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
+from salesdesk.org.models import Company, Employee
+from salesdesk.org.views_manage import current_company
+
+from . import selectors, services
+from .forms import (
+    BatchForm,
+    ContactForm,
+    CustomerFilterForm,
+    CustomerForm,
+    FirstContactForm,
+    FollowUpForm,
+    ReasonForm,
+    TransferForm,
+)
+from .models import Customer, CustomerPool
+
+PER_PAGE = 30
+
+
+def me(request) -> Employee | None:
+    scope = scope_for(request.user)
+    return Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
+
+
+def company_of(request) -> Company:
+    company = current_company(request)
+    if company is None:
+        raise Http404
+    services.ensure_defaults(company=company)
+    return company
+
+
+def manages_customers(user) -> bool:
+    """More than own records in the customers module: may transfer and assign."""
+    scope = scope_for(user)
+    return scope.is_admin or any(position.scope_level("customers") != ScopeLevel.SELF for position in scope.positions)
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+def _filtered_customers(request, company):
+    form = CustomerFilterForm(request.GET or None, company=company)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scene = data.get("scene") or "all"
+    queryset = selectors.customer_scene(request.user, scene)
+    queryset = selectors.keyword_filter(queryset, data.get("q", ""))
+    for name in ("customer_class", "source", "owner"):
+        if data.get(name):
+            queryset = queryset.filter(**{name: data[name]})
+    if data.get("level"):
+        queryset = queryset.filter(level=data["level"])
+    if data.get("tag"):
+        queryset = queryset.filter(tags=data["tag"])
+    sort = data.get("sort") or "-created_at"
+    return form, scene, queryset.order_by(sort, "-pk")
+
+
+@login_required
+def customer_list(request):
+    company = company_of(request)
+    form, scene, queryset = _filtered_customers(request, company)
+    page = Paginator(queryset.select_related("owner", "customer_class"), PER_PAGE).get_page(request.GET.get("page"))
+    for customer in page:
+        customer.mobile_shown = selectors.mobile_shown(request.user, customer, customer.mobile)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "scene": scene, "scenes": selectors.CUSTOMER_SCENES,
+               "query": query.urlencode(), "manages": manages_customers(request.user),
+               "batch_form": BatchForm(company=company), "full_path": request.get_full_path()}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "customers/_customer_table.html", context)
+    return render(request, "customers/customer_list.html", context)
+
+
+@login_required
+@require_POST
+def customer_batch(request):
+    company = company_of(request)
+    form = BatchForm(request.POST, company=company)
+    back = _back(request, reverse("customers:list"))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    action = data["action"]
+    if action == "export":
+        from .exports import export_customers
+
+        return export_customers(request, selectors.owned_customers(request.user).filter(pk__in=data["ids"]))
+    customers = list(Customer.objects.restrict(request.user, "change").filter(pk__in=data["ids"]))
+    if not customers:
+        messages.error(request, _("None of the selected customers may be changed by you."))
+        return redirect(back)
+    actor = me(request)
+    try:
+        if action == "transfer":
+            if not manages_customers(request.user):
+                raise ValidationError(_("Only managers transfer customers."))
+            if data.get("owner") is None:
+                raise ValidationError(_("Choose the new owner."))
+            count = services.transfer_customers(customers=customers, to_owner=data["owner"], by=actor,
+                                                reason=data.get("reason", ""))
+            messages.success(request, _("%(count)d customers transferred to %(name)s.")
+                             % {"count": count, "name": data["owner"].name})
+        elif action == "release":
+            count = services.release_to_pool(customers=customers, by=actor, reason=data.get("reason", ""))
+            messages.success(request, _("%(count)d customers put into the pool.") % {"count": count})
+        elif action == "class":
+            if data.get("customer_class") is None:
+                raise ValidationError(_("Choose the class."))
+            for customer in customers:
+                services.update_customer(customer=customer, by=actor, customer_class=data["customer_class"])
+            messages.success(request, _("%(count)d customers changed.") % {"count": len(customers)})
+        elif action == "tag":
+            if not data.get("tag"):
+                raise ValidationError(_("Type the tag to add."))
+            tag = services._tags(company, [data["tag"]])[0]
+            for customer in customers:
+                customer.tags.add(tag)
+            messages.success(request, _("%(count)d customers tagged %(tag)s.") % {"count": len(customers),
+                                                                                  "tag": tag.name})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(back)
+
+
+# --- create, edit, detail ----------------------------------------------------------------------
+
+
+@login_required
+def customer_create(request):
+    company = company_of(request)
+    form = CustomerForm(request.POST or None, company=company)
+    contact_form = FirstContactForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and contact_form.is_valid():
+        contact = contact_form.contact()
+        try:
+            customer = services.create_customer(
+                company=company, by=me(request), owner=me(request), contacts=[contact] if contact else [],
+                tags=form.cleaned_data["tags"], allow_similar=form.cleaned_data["allow_similar"],
+                **form.customer_fields())
+        except services.DuplicateCustomer as error:
+            duplicates = error.duplicates
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Customer %(name)s created.") % {"name": customer.name})
+            return redirect("customers:detail", pk=customer.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "customers/customer_form.html", {
+        "form": form, "contact_form": contact_form, "duplicates": duplicates, "heading": _("New customer"),
+        "similar_only": duplicates and not any(duplicate.blocks for duplicate in duplicates)}, status=status)
+
+
+@login_required
+def customer_edit(request, pk):
+    customer = get_scoped_or_404(Customer.objects.select_related("company"), request.user, "change", pk=pk)
+    initial = {name: getattr(customer, name) for name in services.CUSTOMER_FIELDS if hasattr(customer, name)}
+    initial["tags"] = ", ".join(customer.tags.values_list("name", flat=True))
+    form = CustomerForm(request.POST or None, company=customer.company, initial=initial)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_customer(customer=customer, by=me(request), tags=form.cleaned_data["tags"],
+                                     allow_similar=form.cleaned_data["allow_similar"], **form.customer_fields())
+        except services.DuplicateCustomer as error:
+            duplicates = error.duplicates
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {
+        "form": form, "customer": customer, "duplicates": duplicates,
+        "heading": _("Edit %(name)s") % {"name": customer.name},
+        "similar_only": duplicates and not any(duplicate.blocks for duplicate in duplicates)},
+        status=400 if request.method == "POST" else 200)
+
+
+def _render_detail(request, customer, *, followup_form=None, contact_form=None, status=200):
+    user = request.user
+    can_change = Customer.objects.restrict(user, "change").filter(pk=customer.pk).exists()
+    contacts = list(customer.contacts.all())
+    for contact in contacts:
+        contact.mobile_shown = selectors.mobile_shown(user, customer, contact.mobile)
+    from django.contrib.contenttypes.models import ContentType
+
+    from salesdesk.core.models import Collaborator
+
+    collaborators = Collaborator.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
+                                                object_id=customer.pk).select_related("employee")
+    return render(request, "customers/customer_detail.html", {
+        "customer": customer,
+        "mobile_shown": selectors.mobile_shown(user, customer, customer.mobile),
+        "contacts": contacts,
+        "collaborators": collaborators,
+        "timeline": selectors.customer_timeline(customer, user),
+        "can_change": can_change,
+        "manages": manages_customers(user),
+        "claim_refusal": services.claim_refusal(customer=customer, by=me(request)) if customer.owner_id is None
+        and me(request) else "",
+        "followup_form": followup_form or FollowUpForm(customer=customer),
+        "contact_form": contact_form or ContactForm(),
+        "transfer_form": TransferForm(company=customer.company),
+        "reason_form": ReasonForm(),
+        "duplicates": services.find_duplicates(company=customer.company, name=customer.name,
+                                               credit_code=customer.credit_code, mobiles=[customer.mobile],
+                                               exclude_ids=[customer.pk], similar=False),
+    }, status=status)
+
+
+def _customer(request, pk, action="view"):
+    return get_scoped_or_404(Customer.objects.select_related("owner", "pool", "customer_class", "source", "company",
+                                                             "department", "territory"),
+                             request.user, action, pk=pk)
+
+
+@login_required
+def customer_detail(request, pk):
+    return _render_detail(request, _customer(request, pk))
+
+
+@login_required
+@require_POST
+def followup_add(request, pk):
+    customer = _customer(request, pk)
+    form = FollowUpForm(request.POST, customer=customer)
+    actor = me(request)
+    if actor is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            services.record_followup(by=actor, customer=customer, **form.followup_fields())
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("customers:detail", pk=customer.pk)
+    return _render_detail(request, customer, followup_form=form, status=400)
+
+
+@login_required
+@require_POST
+def contact_add(request, pk):
+    customer = _customer(request, pk, "change")
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_contact(customer=customer, **{k: v or "" if k != "is_primary" else v
+                                                       for k, v in form.cleaned_data.items()})
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("customers:detail", pk=customer.pk)
+    return _render_detail(request, customer, contact_form=form, status=400)
+
+
+@login_required
+@require_POST
+def customer_claim(request, pk):
+    customer = _customer(request, pk)
+    actor = me(request)
+    if actor is None:
+        raise Http404
+    try:
+        services.claim(customer=customer, by=actor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is now your customer.") % {"name": customer.name})
+    return redirect(_back(request, reverse("customers:detail", args=[customer.pk])))
+
+
+@login_required
+@require_POST
+def customer_release(request, pk):
+    customer = _customer(request, pk, "change")
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the customer goes back to the pool."))
+        return redirect("customers:detail", pk=customer.pk)
+    services.release_to_pool(customers=[customer], by=me(request), reason=form.cleaned_data["reason"])
+    messages.success(request, _("%(name)s is back in the pool.") % {"name": customer.name})
+    return redirect("customers:list")
+
+
+@login_required
+@require_POST
+def customer_transfer(request, pk):
+    customer = _customer(request, pk, "change")
+    if not manages_customers(request.user):
+        messages.error(request, _("Only managers transfer customers."))
+        return redirect("customers:detail", pk=customer.pk)
+    form = TransferForm(request.POST, company=customer.company)
+    if form.is_valid():
+        try:
+            services.transfer_customers(customers=[customer], to_owner=form.cleaned_data["owner"], by=me(request),
+                                        reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(customer)s now belongs to %(name)s.")
+                             % {"customer": customer.name, "name": form.cleaned_data["owner"].name})
+    else:
+        messages.error(request, _("Choose the new owner."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+# --- duplicate check ----------------------------------------------------------------------------
+
+
+@login_required
+def duplicate_check(request):
+    """The 查重 dialog: answers by name, mobile or credit code across the whole company, saying
+    only that a customer exists, who holds it and when it was last followed up."""
+    company = company_of(request)
+    q = (request.GET.get("q") or "").strip()
+    name, mobile, code = request.GET.get("name", ""), request.GET.get("mobile", ""), request.GET.get("credit_code", "")
+    if q:
+        name = name or q
+        mobile = mobile or q
+        code = code or q
+    duplicates = []
+    if name.strip() or mobile.strip() or code.strip():
+        duplicates = services.find_duplicates(company=company, name=name, credit_code=code, mobiles=[mobile])
+    visible = set(Customer.objects.restrict(request.user).filter(
+        pk__in=[duplicate.customer_id for duplicate in duplicates]).values_list("pk", flat=True))
+    template = "customers/_duplicates.html" if request.htmx else "customers/duplicate_check.html"
+    return render(request, template, {"duplicates": duplicates, "visible": visible, "q": q,
+                                      "asked": bool(name.strip() or mobile.strip() or code.strip())})
+
+
+# --- pool ---------------------------------------------------------------------------------------
+
+
+@login_required
+def pool(request):
+    company = company_of(request)
+    pools = list(CustomerPool.objects.restrict(request.user).filter(is_active=True))
+    chosen = None
+    if request.GET.get("pool", "").isdigit():
+        chosen = next((p for p in pools if p.pk == int(request.GET["pool"])), None)
+    queryset = selectors.pool_customers(request.user, chosen)
+    queryset = selectors.keyword_filter(queryset, request.GET.get("q", ""))
+    page = Paginator(queryset.select_related("pool", "customer_class").order_by("-pk"), PER_PAGE).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "customers/pool.html", {
+        "company": company, "pools": pools, "chosen": chosen, "page": page, "q": request.GET.get("q", ""),
+        "query": query.urlencode(), "can_claim": me(request) is not None})
