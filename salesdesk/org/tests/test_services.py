@@ -386,3 +386,24 @@ def test_several_holders_and_several_positions_give_several_superiors(tree, line
 
 def test_the_top_of_the_line_has_no_superior(line, person):
     assert direct_superiors_of(person("总监", line["director"])) == []
+
+
+def test_the_copy_of_scope_levels_on_a_position_follows_every_change_of_its_scope_rows(small_org):
+    from salesdesk.org.models import PositionScope
+
+    position = small_org.positions["sh-rep"]
+    stale = Position.objects.get(pk=position.pk)
+    row = services.set_position_scope(position=position, module="org", level="departments",
+                                      departments=[small_org.departments["east"]])
+    assert Position.objects.get(pk=position.pk).scope_levels["org"] == ["departments", [small_org.departments["east"].pk]]
+
+    row.departments.add(small_org.departments["north"])
+    stale.title = "高级销售代表"
+    stale.save()  # an instance loaded before the change must not write its old copy back
+
+    fresh = Position.objects.get(pk=position.pk)
+    assert fresh.title == "高级销售代表"
+    assert fresh.scope_department_ids("org") == sorted([small_org.departments["east"].pk,
+                                                        small_org.departments["north"].pk])
+    PositionScope.objects.filter(pk=row.pk).first().delete()
+    assert Position.objects.get(pk=position.pk).scope_level("org") == "self"
