@@ -115,10 +115,10 @@ def _record_m2m(model, field_name):
     return handler
 
 
-def record_bulk_update(model: type, rows) -> int:
-    """Audit entries for changes made with one UPDATE over many rows (which sends no signals):
-    `rows` yields (object id, object repr, {field: [before, after]}). Same actor and request id
-    as the signal handlers use."""
+def record_bulk_update(model: type, rows, action: str = "update") -> int:
+    """Audit entries for changes made in bulk (UPDATE over many rows, bulk_create), which send no
+    signals: `rows` yields (object id, object repr, {field: [before, after]}). Same actor and
+    request id as the signal handlers use."""
     from .models import AuditEntry
 
     actor = current_actor.get()
@@ -129,7 +129,7 @@ def record_bulk_update(model: type, rows) -> int:
         "actor_employee_id": actor.employee_id if actor else None,
         "source": actor.source if actor else "system",
         "request_id": current_request_id.get(),
-        "action": "update",
+        "action": action,
         "content_type": content_type,
     }
     entries = [AuditEntry(object_id=str(object_id), object_repr=str(object_repr)[:200],

@@ -399,3 +399,43 @@ class TeamRouting(models.Model):
 
     def __str__(self):
         return f"{self.team}: {self.get_mode_display()}"
+
+
+class ImportJob(models.Model):
+    """An uploaded file on its way in: kept between the mapping, the preview and the commit, and
+    afterwards as the record of what was imported (with the rejected rows to download)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("not imported")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("what"), max_length=12)
+    created_by = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+", verbose_name=_("by"))
+    file_name = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField(editable=False)
+    mapping = models.JSONField(default=dict, editable=False)  # column index (as text) -> field key
+    update = models.BooleanField(_("update existing customers"), default=False)
+    pool = models.ForeignKey(CustomerPool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("into pool"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    rejected_file = models.BinaryField(null=True, editable=False)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.file_name

@@ -23,10 +23,12 @@ from .models import (
     CustomerClass,
     CustomerPool,
     FollowUp,
+    ImportJob,
     Lead,
     LeadSource,
     OwnershipChange,
     Tag,
+    TeamRouting,
 )
 
 MODULE = "customers"
@@ -55,7 +57,7 @@ def team_leads_see(user_scope, action) -> Q:
 
 
 scope.register_module(MODULE, _("Customers"))
-for reference in (CustomerClass, LeadSource, Tag, CustomerPool):
+for reference in (CustomerClass, LeadSource, Tag, CustomerPool, TeamRouting):
     scope.register(reference, scope.ScopeRule(company_wide=True))
 scope.register(Customer, scope.ScopeRule(module=MODULE, collaborators=True, unowned=pool_members_see))
 scope.register(Contact, scope.ScopeRule(module=MODULE, owner="", parents=("customer",), company="customer__company"))
@@ -64,3 +66,4 @@ scope.register(OwnershipChange, scope.ScopeRule(module=MODULE, owner="", parents
 scope.register(FollowUp, scope.ScopeRule(module=MODULE, parents=("customer", "lead"), company="owner__company",
                                          handed_over=False))
 scope.register(Lead, scope.ScopeRule(module=MODULE, unowned=team_leads_see))
+scope.register(ImportJob, scope.ScopeRule(module=MODULE, owner="created_by", handed_over=False))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_leads
+from . import views, views_imports, views_leads
 
 app_name = "customers"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("<int:pk>/claim/", views.customer_claim, name="claim"),
     path("<int:pk>/release/", views.customer_release, name="release"),
     path("<int:pk>/transfer/", views.customer_transfer, name="transfer"),
+    path("imports/", views_imports.import_new, name="import_new"),
+    path("imports/template/", views_imports.import_template, name="import_template"),
+    path("imports/<int:pk>/", views_imports.import_job, name="import_job"),
+    path("imports/<int:pk>/commit/", views_imports.import_commit, name="import_commit"),
+    path("imports/<int:pk>/progress/", views_imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/rejected/", views_imports.import_rejected, name="import_rejected"),
     path("leads/", views_leads.lead_list, name="leads"),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
     path("leads/<int:pk>/", views_leads.lead_detail, name="lead"),

@@ -197,3 +197,54 @@ def test_the_api_lists_customers_in_scope_and_creates_one_for_the_caller(org, cu
     assert listed_names == {"owner的客户有限公司"}
     assert made.status_code == 201 and made.json()["owner"]["name"] == "李代表"
     assert again.status_code == 409 and "李代表" in again.json()["message"]
+
+
+def test_importing_through_the_pages_previews_errors_then_imports_the_valid_rows(org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from salesdesk.customers.models import ImportJob
+
+    client = client_for(org, "owner")
+    content = "名称,城市,级别\r\n甲公司,上海,A\r\n乙公司,北京,Z\r\n".encode("utf-8-sig")
+
+    uploaded = client.post(reverse("customers:import_new"), {
+        "kind": "customers", "file": SimpleUploadedFile("客户.csv", content, content_type="text/csv")})
+    job = ImportJob.objects.get()
+    preview = client.get(uploaded["Location"])
+    refused = client.post(reverse("customers:import_commit", args=[job.pk]), {"valid_only": "0"})
+    after_refusal = Customer.objects.count()
+    done = client.post(reverse("customers:import_commit", args=[job.pk]), {"valid_only": "1"})
+    page = client.get(done["Location"])
+    rejected = client.get(reverse("customers:import_rejected", args=[job.pk]))
+
+    assert preview.status_code == 200 and preview.context["bad"] == 1
+    assert "级别须为 A、B 或 C" in preview.content.decode()  # pages speak the site's language, Chinese
+    assert (refused.status_code, after_refusal) == (302, 0)
+    job.refresh_from_db()
+    assert (job.status, job.created, job.rejected) == ("done", 1, 1)
+    assert 'id="rejected-download"' in page.content.decode()
+    book = load_workbook(io.BytesIO(rejected.content))
+    assert [row[1] for row in book.active.iter_rows(min_row=2, values_only=True)] == ["乙公司"]
+
+
+def test_an_unreadable_upload_says_so_and_creates_no_job(org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from salesdesk.customers.models import ImportJob
+
+    response = client_for(org, "owner").post(reverse("customers:import_new"), {
+        "kind": "customers", "file": SimpleUploadedFile("客户.xlsx", b"not excel")})
+
+    assert response.status_code == 400 and ImportJob.objects.count() == 0
+    assert "无法读取这个 Excel" in response.content.decode()
+
+
+def test_the_template_download_has_the_columns_in_the_users_language(org):
+    client = client_for(org, "owner")
+    chinese = client.get(reverse("customers:import_template"), {"kind": "leads"})
+    english = client.get(reverse("customers:import_template"), {"kind": "leads"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    def first_header(response):
+        return next(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[0]
+
+    assert (first_header(chinese), first_header(english)) == ("联系人姓名", "Contact name")
