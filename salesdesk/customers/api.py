@@ -21,7 +21,7 @@ from salesdesk.core.scope import get_scoped_or_404, scope_for
 from salesdesk.org.models import Employee
 
 from . import selectors, services
-from .models import Contact, Customer, CustomerPool, FollowUp, Lead, LeadSource
+from .models import Contact, Customer, CustomerPool, FollowUp, Lead, LeadSource, VisitorRegistration
 
 WRITE_METHODS = ["PUT", "PATCH", "DELETE"]
 
@@ -374,4 +374,67 @@ def get_pool(request, id: int):
     return get_scoped_or_404(CustomerPool, request.auth, pk=id)
 
 
-RESOURCES = {"customers": customers, "contacts": contacts, "follow-ups": followups, "leads": leads, "pools": pools}
+# --- visitor registrations --------------------------------------------------------------------
+
+
+class VisitorOut(Schema):
+    id: int
+    site: Ref
+    kind: str
+    visited_at: datetime.datetime
+    party_size: int
+    channel: Ref | None = None
+    name: str
+    mobile: str
+    needs: str
+    intended_unit: str
+    budget: Decimal | None
+    receptionist: Ref
+    customer: int | None = Field(None, alias="customer_id")
+    is_returning: bool
+
+    @staticmethod
+    def resolve_mobile(obj, context):
+        from .selectors import mask_mobile, sees_full_mobiles
+
+        request = context["request"]
+        mine = obj.receptionist_id == scope_for(request.auth).employee_id
+        return obj.mobile if mine or sees_full_mobiles(request.auth) else mask_mobile(obj.mobile)
+
+
+class VisitorPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[VisitorOut]
+
+
+visitor_registrations = Router(tags=["visitor-registrations"])
+
+
+def _visitors(request):
+    return VisitorRegistration.objects.restrict(request.auth).select_related("site", "channel", "receptionist")
+
+
+@visitor_registrations.get("/", response=VisitorPage, summary="List visitor registrations")
+def list_visitor_registrations(request, page: Query[PageParams], site: int | None = None,
+                               since: datetime.date | None = None, until: datetime.date | None = None):
+    """Walk-ins and calls at sales sites that the caller may see (their own receptions, or their
+    team's, site's or all as their scope allows); `since`/`until`: days, inclusive."""
+    queryset = _visitors(request)
+    if site is not None:
+        queryset = queryset.filter(site_id=site)
+    if since is not None:
+        queryset = queryset.filter(visited_at__date__gte=since)
+    if until is not None:
+        queryset = queryset.filter(visited_at__date__lte=until)
+    return paginate(queryset.order_by("-visited_at", "-pk"), page)
+
+
+@visitor_registrations.get("/{int:id}/", response=VisitorOut, summary="One visitor registration")
+def get_visitor_registration(request, id: int):
+    return get_scoped_or_404(_visitors(request), request.auth, pk=id)
+
+
+RESOURCES = {"customers": customers, "contacts": contacts, "follow-ups": followups, "leads": leads, "pools": pools,
+             "visitor-registrations": visitor_registrations}

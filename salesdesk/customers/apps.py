@@ -14,9 +14,18 @@ class CustomersConfig(AppConfig):
         from . import models, queues, scope_rules  # noqa: F401
 
         for model in (models.CustomerClass, models.LeadSource, models.Tag, models.CustomerPool, models.Customer,
-                      models.Contact, models.Lead, models.FollowUp, models.OwnershipChange, models.TeamRouting):
+                      models.Contact, models.Lead, models.FollowUp, models.OwnershipChange, models.TeamRouting, models.VisitorRegistration,
+                      models.RotationMember, models.VisitorDay):
             audit.register(model, exclude=("name_key", "initials", "mobile_key", "updated_at"))
+
+        from salesdesk.org.selectors import HANDOVER_PAGES
+
+        HANDOVER_PAGES.append((_("Hand over customers and leads"), "customers:handover"))
 
         add(MenuItem(key="customers", label=_("Customers"), url_name="customers:list", icon="building", order=3))
         add(MenuItem(key="leads", label=_("Leads"), url_name="customers:leads", icon="funnel", order=4))
+        add(MenuItem(key="visitors", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6,
+                     visible=lambda request: models.RotationMember.objects.filter(
+                         site__company__employees__user=request.user, is_active=True).exists()
+                     or request.user.is_superuser))
         add(MenuItem(key="pool", label=_("Customer pool"), url_name="customers:pool", icon="water", order=5))

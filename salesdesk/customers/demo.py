@@ -43,7 +43,7 @@ def add_demo_customers(company, *, per_rep: int = 4, seed: int = 7) -> dict:
     sources = list(LeadSource.objects.filter(company=company).order_by("sort_order"))
     today = timezone.localdate()
     now = timezone.now()
-    names = iter(f"{city}{word}" for word in WORDS for city in CITIES)
+    names = iter(f"{city}{word}" for city in CITIES for word in WORDS)
     made = 0
     for rep in reps_of(company):
         with acting_as(actor_for_user(rep.user, source="command")):
@@ -51,13 +51,16 @@ def add_demo_customers(company, *, per_rep: int = 4, seed: int = 7) -> dict:
                 trade, industry = rng.choice(TRADES)
                 name = f"{next(names)}{trade}有限公司"
                 created = now - datetime.timedelta(days=rng.randint(20, 60))
+                # The last customer of each rep is a C that nobody called for 12 days: the 15-day
+                # rule of the company pool takes it back in 3 days unless someone follows up.
+                level = "C" if index == per_rep - 1 else rng.choice("ABC")
                 customer = services.create_customer(
                     company=company, by=rep, owner=rep, name=name, industry=industry, city=name[:2],
-                    level=rng.choice("ABC"), customer_class=rng.choice(classes[:4]), source=rng.choice(sources),
+                    level=level, customer_class=rng.choice(classes[:4]), source=rng.choice(sources),
                     created_at=created, allow_similar=True, check_duplicates=False,
-                    contacts=[{"name": rng.choice(PEOPLE) + rng.choice("经理先生女士"), "title": rng.choice(TITLES),
-                               "mobile": f"13{rng.randint(100000000, 999999999)}"}])
-                last = created + datetime.timedelta(days=rng.randint(1, 15))
+                    contacts=[{"name": rng.choice(PEOPLE) + rng.choice(["经理", "先生", "女士", "工"]),
+                               "title": rng.choice(TITLES), "mobile": f"13{rng.randint(100000000, 999999999)}"}])
+                last = now - datetime.timedelta(days=12 if index == per_rep - 1 else rng.randint(1, 6))
                 # The first customer is due today, the second overdue; the rest later.
                 next_on = [today, today - datetime.timedelta(days=2)][index] if index < 2 else \
                     today + datetime.timedelta(days=rng.randint(3, 20))

@@ -98,7 +98,7 @@ class FollowUpForm(BootstrapForm):
     at = forms.DateTimeField(label=_("When"), required=False,
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
                              help_text=_("Leave empty for now."))
-    contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
+    contact = forms.ModelChoiceField(label=_("Contact person"), queryset=Contact.objects.none(), required=False)
     content = forms.CharField(label=_("What was discussed"), widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.CharField(label=_("Result"), max_length=200, required=False)
     next_followup_on = forms.DateField(label=_("Next follow-up"), required=False,

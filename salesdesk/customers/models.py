@@ -344,8 +344,8 @@ class OwnershipChange(models.Model):
     """One step of a customer's ownership history (who had it, who has it now, and why)."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("created")
-        ASSIGNED = "assigned", _("assigned")
+        CREATED = "created", _("new customer")
+        ASSIGNED = "assigned", _("assigned by a manager")
         TRANSFERRED = "transferred", _("transferred")
         RELEASED = "released", _("released to the pool")
         RECYCLED = "recycled", _("returned to the pool by the rules")
@@ -439,3 +439,98 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class VisitorRegistration(models.Model):
+    """One walk-in or phone call at a sales site (来访登记), received by a consultant in turn."""
+
+    class Kind(models.TextChoices):
+        WALK_IN = "walk_in", _("walk-in visit")
+        PHONE = "phone", _("phone call")
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("sales site"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.WALK_IN)
+    visited_at = models.DateTimeField(_("when"), db_index=True)
+    party_size = models.PositiveSmallIntegerField(_("party size"), default=1)
+    channel = models.ForeignKey(LeadSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("channel"))
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=32, blank=True)
+    mobile_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    needs = models.TextField(_("needs"), blank=True)
+    intended_unit = models.CharField(_("intended unit type"), max_length=64, blank=True)
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                 validators=[MinValueValidator(Decimal("0"))])
+    receptionist = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("received by"))
+    registered_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                      verbose_name=_("registered by"))
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="visitor_registrations", verbose_name=_("customer"))
+    is_returning = models.BooleanField(_("returning visitor"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("visitor registration")
+        verbose_name_plural = _("visitor registrations")
+        ordering = ["-visited_at", "-id"]
+        indexes = [models.Index(fields=["site", "visited_at"], name="visitor_site_day")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name or self.mobile}"
+
+
+class RotationMember(models.Model):
+    """A consultant in a site's reception rotation (排轮), in turn order."""
+
+    site = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("sales site"))
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+", verbose_name=_("consultant"))
+    turn = models.PositiveSmallIntegerField(_("turn"), default=0)
+    is_active = models.BooleanField(_("on duty"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("rotation member")
+        verbose_name_plural = _("reception rotation")
+        ordering = ["site", "turn", "id"]
+        constraints = [models.UniqueConstraint(fields=["site", "employee"], name="rotation_member_unique")]
+
+    def __str__(self):
+        return f"{self.site} {self.turn}: {self.employee}"
+
+
+class VisitorDay(models.Model):
+    """A site's register for one day, handed up: the consultants' entries, collected by the team
+    leader, analysed by the site secretary (女专), received by the planning department."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        COLLECTED = "collected", _("collected by the team leader")
+        ANALYSED = "analysed", _("analysed by the site secretary")
+        RECEIVED = "received", _("received by planning")
+
+    NEXT = {Status.OPEN: Status.COLLECTED, Status.COLLECTED: Status.ANALYSED, Status.ANALYSED: Status.RECEIVED}
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("sales site"))
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    analysis = models.TextField(_("analysis"), blank=True)
+    collected_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    analysed_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("visitor register")
+        verbose_name_plural = _("visitor registers")
+        ordering = ["-day", "site"]
+        constraints = [models.UniqueConstraint(fields=["site", "day"], name="visitor_day_unique")]
+
+    def __str__(self):
+        return f"{self.site} {self.day}"

@@ -66,3 +66,25 @@ register(Queue(
     url=lambda user: reverse("customers:leads") + "?scene=unassigned",
     order=14,
 ))
+
+
+def visitor_registers_waiting(user):
+    """Day registers (before today) of the sites whose visitors I see, waiting for the step my
+    level takes (collect, analyse, receive)."""
+    from .models import VisitorDay, VisitorRegistration
+    from .visitors import may_hand_up
+
+    sites = VisitorRegistration.objects.restrict(user).values("site_id")
+    days = VisitorDay.objects.restrict(user).filter(site_id__in=sites, day__lt=timezone.localdate()).exclude(
+        status=VisitorDay.Status.RECEIVED)
+    return [day for day in days if may_hand_up(user, day)]
+
+
+register(Queue(
+    key="visitor_registers",
+    title=_("Visitor registers to hand up"),
+    description=_("Past days' visitor registers waiting for my step"),
+    count=lambda user: len(visitor_registers_waiting(user)),
+    url=lambda user: reverse("customers:visitors"),
+    order=16,
+))

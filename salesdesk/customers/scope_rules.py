@@ -27,8 +27,11 @@ from .models import (
     Lead,
     LeadSource,
     OwnershipChange,
+    RotationMember,
     Tag,
     TeamRouting,
+    VisitorDay,
+    VisitorRegistration,
 )
 
 MODULE = "customers"
@@ -67,3 +70,8 @@ scope.register(FollowUp, scope.ScopeRule(module=MODULE, parents=("customer", "le
                                          handed_over=False))
 scope.register(Lead, scope.ScopeRule(module=MODULE, unowned=team_leads_see))
 scope.register(ImportJob, scope.ScopeRule(module=MODULE, owner="created_by", handed_over=False))
+scope.register(VisitorRegistration, scope.ScopeRule(module=MODULE, owner="receptionist", handed_over=False))
+# The rotation and the day registers are the site's working lists, readable company-wide; who may
+# move a register up is decided by the service (the registrations themselves stay scoped).
+scope.register(RotationMember, scope.ScopeRule(company_wide=True, company="site__company"))
+scope.register(VisitorDay, scope.ScopeRule(company_wide=True))

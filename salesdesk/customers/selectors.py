@@ -137,6 +137,24 @@ class TimelineItem:
     at: datetime.datetime
     kind: str  # followup | ownership | change
     item: object
+    labels: list = None  # for changes: the names of the fields that changed
+
+
+# Kept up to date by follow-ups and ownership changes, which have their own timeline entries.
+BOOKKEEPING = {"last_followup_at", "next_followup_on", "visits", "pool_warned_on", "owned_since", "owner", "pool",
+               "department", "updated_at"}
+
+
+def _changed_labels(entry) -> list[str]:
+    labels = []
+    for name in entry.changes:
+        if name in BOOKKEEPING:
+            continue
+        try:
+            labels.append(str(Customer._meta.get_field(name).verbose_name))
+        except Exception:  # a field that no longer exists
+            labels.append(name)
+    return labels
 
 
 def customer_timeline(customer: Customer, user, limit: int = 100) -> list[TimelineItem]:
@@ -147,8 +165,10 @@ def customer_timeline(customer: Customer, user, limit: int = 100) -> list[Timeli
     items += [TimelineItem(o.at, "ownership", o) for o in
               OwnershipChange.objects.filter(customer=customer).select_related("from_owner", "to_owner", "by", "pool")
               [:limit]]
-    items += [TimelineItem(entry.at, "change", entry) for entry in
-              timeline_for(customer).filter(action="update").order_by("-at", "-id")[:limit]]
+    for entry in timeline_for(customer).filter(action="update").order_by("-at", "-id")[:limit]:
+        labels = _changed_labels(entry)
+        if labels:
+            items.append(TimelineItem(entry.at, "change", entry, labels))
     for source in TIMELINE_SOURCES:
         items += source(customer, user, limit)
     items.sort(key=lambda item: item.at, reverse=True)

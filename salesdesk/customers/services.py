@@ -615,3 +615,25 @@ def remove_collaborator(*, customer: Customer, employee: Employee) -> None:
 
     Collaborator.objects.filter(content_type=ContentType.objects.get_for_model(Customer), object_id=customer.pk,
                                 employee=employee).delete()
+
+
+# --- handover ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hand_over(*, employee: Employee, to_owner: Employee, by: Employee | None, customers=None, reason: str = "") -> dict:
+    """Give everything `employee` owns in this module to `to_owner` (交接): their customers (or
+    the given ones) with open leads, and their other open leads."""
+    if employee.pk == to_owner.pk:
+        raise ValidationError(_("Choose someone else to take over."))
+    if customers is None:
+        customers = Customer.objects.filter(owner=employee)
+    moved = transfer_customers(customers=list(customers), to_owner=to_owner, by=by,
+                               reason=reason or _("handover from %(name)s") % {"name": employee.name})
+    leads = 0
+    for lead in Lead.objects.select_for_update().filter(owner=employee, status__in=[Lead.Status.NEW,
+                                                                                   Lead.Status.FOLLOWING]):
+        lead.owner = to_owner
+        lead.save()
+        leads += 1
+    return {"customers": moved, "leads": leads}

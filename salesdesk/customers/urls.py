@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_imports, views_leads
+from . import views, views_imports, views_leads, views_visitors
 
 app_name = "customers"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.customer_create, name="create"),
     path("duplicates/", views.duplicate_check, name="duplicates"),
     path("pool/", views.pool, name="pool"),
+    path("analytics/", views.analytics, name="analytics"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/follow-ups/", views.followup_add, name="followup_add"),
@@ -17,12 +18,20 @@ urlpatterns = [
     path("<int:pk>/claim/", views.customer_claim, name="claim"),
     path("<int:pk>/release/", views.customer_release, name="release"),
     path("<int:pk>/transfer/", views.customer_transfer, name="transfer"),
+    path("<int:pk>/merge/", views.customer_merge, name="merge"),
+    path("handover/<int:employee_pk>/", views.handover, name="handover"),
     path("imports/", views_imports.import_new, name="import_new"),
     path("imports/template/", views_imports.import_template, name="import_template"),
     path("imports/<int:pk>/", views_imports.import_job, name="import_job"),
     path("imports/<int:pk>/commit/", views_imports.import_commit, name="import_commit"),
     path("imports/<int:pk>/progress/", views_imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/rejected/", views_imports.import_rejected, name="import_rejected"),
+    path("visitors/", views_visitors.visitor_register, name="visitors"),
+    path("visitors/new/", views_visitors.visitor_add, name="visitor_add"),
+    path("visitors/report/", views_visitors.visitor_report, name="visitor_report"),
+    path("visitors/rotation/<int:site_pk>/", views_visitors.rotation_edit, name="rotation"),
+    path("visitors/<int:pk>/convert/", views_visitors.visitor_convert, name="visitor_convert"),
+    path("visitors/days/<int:pk>/hand-up/", views_visitors.visitor_hand_up, name="visitor_hand_up"),
     path("leads/", views_leads.lead_list, name="leads"),
     path("leads/new/", views_leads.lead_create, name="lead_create"),
     path("leads/<int:pk>/", views_leads.lead_detail, name="lead"),

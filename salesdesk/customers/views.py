@@ -4,6 +4,8 @@ every record fetched through the data scope (`restrict` / `get_scoped_or_404`)."
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -219,6 +222,9 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
 
     from salesdesk.core.models import Collaborator
 
+    duplicates = services.find_duplicates(company=customer.company, name=customer.name,
+                                          credit_code=customer.credit_code, mobiles=[customer.mobile],
+                                          exclude_ids=[customer.pk])
     collaborators = Collaborator.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
                                                 object_id=customer.pk).select_related("employee")
     return render(request, "customers/customer_detail.html", {
@@ -235,9 +241,10 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
         "contact_form": contact_form or ContactForm(),
         "transfer_form": TransferForm(company=customer.company),
         "reason_form": ReasonForm(),
-        "duplicates": services.find_duplicates(company=customer.company, name=customer.name,
-                                               credit_code=customer.credit_code, mobiles=[customer.mobile],
-                                               exclude_ids=[customer.pk], similar=False),
+        "duplicates": duplicates,
+        "mergeable": set(Customer.objects.restrict(user, "change").filter(
+            pk__in=[duplicate.customer_id for duplicate in duplicates]).values_list("pk", flat=True))
+        if can_change else set(),
     }, status=status)
 
 
@@ -382,3 +389,93 @@ def pool(request):
     return render(request, "customers/pool.html", {
         "company": company, "pools": pools, "chosen": chosen, "page": page, "q": request.GET.get("q", ""),
         "query": query.urlencode(), "can_claim": me(request) is not None})
+
+
+# --- handover -----------------------------------------------------------------------------------
+
+
+@login_required
+def handover(request, employee_pk):
+    """Move everything a person owns here to a colleague (before or after they leave)."""
+    company = company_of(request)
+    employee = Employee.objects.filter(company=company, pk=employee_pk).first()
+    customers = Customer.objects.restrict(request.user, "change").filter(owner=employee) if employee else None
+    if employee is None or not manages_customers(request.user):
+        raise Http404
+    from .models import Lead
+
+    leads = Lead.objects.restrict(request.user, "change").filter(
+        owner=employee, status__in=[Lead.Status.NEW, Lead.Status.FOLLOWING])
+    form = TransferForm(request.POST or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.hand_over(employee=employee, to_owner=form.cleaned_data["owner"], by=me(request),
+                                       customers=customers, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("%(customers)d customers and %(leads)d leads handed over to %(name)s.")
+                             % {**moved, "name": form.cleaned_data["owner"].name})
+            return redirect("customers:handover", employee_pk=employee.pk)
+    return render(request, "customers/handover.html", {
+        "employee": employee, "form": form, "customer_count": customers.count(), "lead_count": leads.count(),
+        "customers": customers.select_related("customer_class")[:20]}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def customer_merge(request, pk):
+    """Fold another customer (a duplicate) into this one; both must be the user's to change."""
+    keep = _customer(request, pk, "change")
+    other_pk = request.POST.get("merge", "")
+    other = Customer.objects.restrict(request.user, "change").filter(pk=int(other_pk)).first() \
+        if other_pk.isdigit() else None
+    if other is None:
+        messages.error(request, _("Choose a customer of yours to merge into this one."))
+        return redirect("customers:detail", pk=keep.pk)
+    try:
+        services.merge_customers(keep=keep, merge=other, by=me(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(other)s merged into %(name)s.") % {"other": other.name, "name": keep.name})
+    return redirect("customers:detail", pk=keep.pk)
+
+
+# --- analytics ----------------------------------------------------------------------------------
+
+
+@login_required
+def analytics(request):
+    from django.utils.dateparse import parse_date
+
+    from . import analytics as figures
+
+    company_of(request)
+    today = timezone.localdate()
+    six_months_back = today.replace(day=1)
+    for _month in range(5):
+        six_months_back = (six_months_back - datetime.timedelta(days=1)).replace(day=1)
+    start = parse_date(request.GET.get("from", "")) or six_months_back
+    end = parse_date(request.GET.get("to", "")) or today
+    unit = "week" if request.GET.get("unit") == "week" else "month"
+    days = int(request.GET["days"]) if request.GET.get("days", "").isdigit() else 30
+    period = figures.Period(start=start, end=end, unit=unit)
+    dimension = request.GET.get("by") if request.GET.get("by") in figures.DIMENSIONS else "customer_class"
+    by_dimension = figures.counts_by(request.user, dimension)
+    forgotten = figures.forgotten(request.user, days)
+    context = {
+        "period": period, "days": days, "dimension": dimension, "dimensions": figures.DIMENSIONS,
+        "by_dimension": by_dimension, "by_level": figures.counts_by(request.user, "level"),
+        "new_customers": figures.new_customers(request.user, period),
+        "activity": figures.activity_per_person(request.user, period),
+        "funnel": figures.funnel(request.user, period),
+        "forgotten_count": forgotten.count(), "forgotten": forgotten[:20],
+    }
+    context["chart_data"] = {
+        "dimension": {"labels": [label for label, _n in by_dimension], "values": [n for _label, n in by_dimension]},
+        "new": {"labels": [label for label, _n in context["new_customers"]],
+                "values": [n for _label, n in context["new_customers"]]},
+        "funnel": [{"name": str(step["label"]), "value": step["count"]} for step in context["funnel"]],
+    }
+    return render(request, "customers/analytics.html", context)

@@ -58,6 +58,11 @@ def people_for(user, *, search: str = "", department: Department | None = None):
     return queryset
 
 
+# Pages where a module's records of one person are handed over to a colleague (交接):
+# (label, url name taking employee_pk). Modules add theirs in AppConfig.ready().
+HANDOVER_PAGES: list[tuple[object, str]] = []
+
+
 def owned_records(employee: Employee) -> dict:
     """What this person still owns, per registered model (shown before deactivation)."""
     from salesdesk.core.scope import registered_models

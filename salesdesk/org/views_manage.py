@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -365,4 +366,6 @@ def employee_deactivate(request, pk):
     return render(request, "org/manage/employee_deactivate.html", {
         "employee": employee, "company": employee.company, "form": form, "problem": problem,
         "owned": _owned_records(employee), "open_assignments": employee.active_assignments(),
+        "handover_pages": [(label, reverse(url_name, kwargs={"employee_pk": employee.pk}))
+                           for label, url_name in selectors.HANDOVER_PAGES],
     }, status=status)

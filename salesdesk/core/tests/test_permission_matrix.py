@@ -32,7 +32,8 @@ from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.core.models import Collaborator
 from salesdesk.core.scope import ScopeLevel
 from salesdesk.customers import services as customer_services
-from salesdesk.customers.models import ImportJob
+from salesdesk.customers import visitors
+from salesdesk.customers.models import ImportJob, VisitorDay
 from salesdesk.org import services, versions
 from salesdesk.org.models import Employee
 from salesdesk.org.versions import ORG_ADMIN
@@ -60,6 +61,8 @@ class World:
     lead: object = None
     followup: object = None
     import_job: object = None
+    visitor: object = None
+    visitor_day: object = None
     api_tokens: dict = field(default_factory=dict)
 
 
@@ -98,9 +101,12 @@ def world(small_org):
     import_job = ImportJob.objects.create(company=org.company, kind="customers", created_by=owner,
                                           file_name="客户.csv", content="名称\n新客户甲\n".encode(), mapping={"0": "name"},
                                           rows=1, rejected_file=b"PK")
+    visitors.set_rotation(site=org.departments["shanghai"], employees=[owner, teammate])
+    visitor = visitors.register_visitor(site=org.departments["shanghai"], by=owner, name="来访客人", receptionist=owner)
+    world_extra = {"visitor": visitor, "visitor_day": VisitorDay.objects.get()}
     world = World(org=org, owner=owner, territory=territory, token=token, version=version, draft=draft,
                   submitted=submitted, audit_entry=audit_entry, customer=customer, pooled=pooled, lead=lead,
-                  followup=followup, import_job=import_job)
+                  followup=followup, import_job=import_job, **world_extra)
     for role, key in PEOPLE.items():
         world.api_tokens[role] = account_services.create_api_token(user=org.user(key), name="matrix")[1]
     return world
@@ -214,6 +220,7 @@ ROWS = [
     Row("customers:create", everyone(200)),
     Row("customers:duplicates", everyone(200)),
     Row("customers:pool", everyone(200)),
+    Row("customers:analytics", everyone(200)),  # figures within each one's scope (customers/tests/test_analytics)
     Row("customers:detail", READS_CUSTOMER, args=owners_customer),
     Row("customers:edit", CHANGES_CUSTOMER, args=owners_customer),
     Row("customers:followup_add", {**READS_CUSTOMER, **{r: 400 for r in READERS}}, method="post",
@@ -225,12 +232,25 @@ ROWS = [
         args=owners_customer),
     Row("customers:transfer", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
         args=owners_customer),
+    Row("customers:merge", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
+        args=owners_customer),  # nothing chosen: back to the page with a message
+    Row("customers:handover", only({"superior": 200, "administrator": 200}, 404), args=owner_pk),  # managers
     Row("customers:import_new", everyone(200)),
     Row("customers:import_template", everyone(200)),
     Row("customers:import_job", CHANGES_CUSTOMER, args=owners_import),  # the uploader and his managers look
     Row("customers:import_commit", only({"owner": 302}, 404), method="post", args=owners_import),  # he runs it
     Row("customers:import_progress", CHANGES_CUSTOMER, args=owners_import),
     Row("customers:import_rejected", CHANGES_CUSTOMER, args=owners_import),
+    Row("customers:visitors", everyone(200)),
+    Row("customers:visitor_add", everyone(302), method="post"),  # incomplete: back with a message
+    Row("customers:visitor_report", everyone(200)),
+    # The rotation is set by managers whose department scope covers the site (here: the director).
+    Row("customers:rotation", only({"administrator": 200}, 404), args=lambda w: [w.org.departments["shanghai"].pk]),
+    Row("customers:visitor_convert", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
+        args=lambda w: [w.visitor.pk]),
+    # Handing up the day's register: the team leader's step needs more than own records.
+    Row("customers:visitor_hand_up", only({"superior": 302, "administrator": 302}, 404), method="post",
+        args=lambda w: [w.visitor_day.pk]),
     Row("customers:leads", everyone(200)),
     Row("customers:lead_create", everyone(200)),
     Row("customers:lead", CHANGES_CUSTOMER, args=owners_lead),  # leads take no collaborators
@@ -275,6 +295,9 @@ ROWS = [
     Row("api:get_lead", {**CHANGES_CUSTOMER, "anonymous": 401}, api=True, args=owners_lead),
     Row("api:lead_not_allowed", everyone(405, anonymous=405), method="delete", api=True, args=owners_lead),
     Row("api:list_pools", everyone(200, anonymous=401), api=True),
+    Row("api:list_visitor_registrations", everyone(200, anonymous=401), api=True),
+    Row("api:get_visitor_registration", {**CHANGES_CUSTOMER, "anonymous": 401}, api=True,
+        args=lambda w: [w.visitor.pk]),
     Row("api:get_pool", everyone(200, anonymous=401), api=True, args=lambda w: [w.pooled.pool_id]),
     # The API is read-only: writing to a list or a record is not allowed, whoever asks.
     Row("api:list_not_allowed", everyone(405, anonymous=405), method="post", api=True),

@@ -248,3 +248,47 @@ def test_the_template_download_has_the_columns_in_the_users_language(org):
         return next(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[0]
 
     assert (first_header(chinese), first_header(english)) == ("联系人姓名", "Contact name")
+
+
+def test_a_manager_hands_over_a_leaving_reps_customers_and_open_leads(org, customers):
+    lead = services.create_lead(company=org.company, by=None, name="张", mobile="13700001111", owner=org.people["owner"])
+    client = client_for(org, "superior")
+
+    page = client.get(reverse("customers:handover", args=[org.people["owner"].pk]))
+    response = client.post(reverse("customers:handover", args=[org.people["owner"].pk]),
+                           {"owner": org.people["teammate"].pk, "reason": "离职交接"})
+
+    assert page.context["customer_count"] == 1 and page.context["lead_count"] == 1
+    assert response.status_code == 302
+    assert Customer.objects.get(pk=customers["owner"].pk).owner == org.people["teammate"]
+    assert Lead.objects.get(pk=lead.pk).owner == org.people["teammate"]
+    assert OwnershipChange.objects.get(customer=customers["owner"], kind="transferred").reason == "离职交接"
+
+
+def test_the_deactivation_page_links_to_the_handover(org, customers, admin_client):
+    html = admin_client.get(reverse("org:manage_employee_deactivate", args=[org.people["owner"].pk])).content.decode()
+
+    assert reverse("customers:handover", args=[org.people["owner"].pk]) in html
+
+
+def test_a_duplicate_of_ones_own_is_merged_from_the_customer_page(org):
+    keep = customer(org, "owner", "上海华东机电有限公司")
+    other = customer(org, "owner", "上海华东机电设备有限公司", allow_similar=True)
+    services.add_contact(customer=other, name="老王")
+    client = client_for(org, "owner")
+
+    html = client.get(reverse("customers:detail", args=[keep.pk])).content.decode()
+    response = client.post(reverse("customers:merge", args=[keep.pk]), {"merge": other.pk})
+
+    assert f'data-merge="{other.pk}"' in html
+    assert response.status_code == 302 and not Customer.objects.filter(pk=other.pk).exists()
+    assert keep.contacts.filter(name="老王").exists()
+
+
+def test_nobody_merges_a_customer_they_may_not_change(org):
+    keep = customer(org, "owner", "甲公司")
+    theirs = customer(org, "outsider", "甲 有限公司 分部", allow_similar=True)
+
+    client_for(org, "owner").post(reverse("customers:merge", args=[keep.pk]), {"merge": theirs.pk})
+
+    assert Customer.objects.filter(pk=theirs.pk).exists()

@@ -130,7 +130,7 @@ POSITION_DEPARTMENTS = {
 # this list and outside the registry is a typo.
 UNREGISTERED_QUEUES = {
     "approvals", "audit", "complaints", "contracts_review", "invoices_to_check", "orders_to_follow",
-    "payments_to_confirm", "receivables_overdue", "reports_due", "to_ship", "visitor_registers",
+    "payments_to_confirm", "receivables_overdue", "reports_due", "to_ship",
 }
 CAPABILITIES = {"org_admin"}
 
