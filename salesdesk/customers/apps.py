@@ -24,8 +24,5 @@ class CustomersConfig(AppConfig):
 
         add(MenuItem(key="customers", label=_("Customers"), url_name="customers:list", icon="building", order=3))
         add(MenuItem(key="leads", label=_("Leads"), url_name="customers:leads", icon="funnel", order=4))
-        add(MenuItem(key="visitors", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6,
-                     visible=lambda request: models.RotationMember.objects.filter(
-                         site__company__employees__user=request.user, is_active=True).exists()
-                     or request.user.is_superuser))
+        add(MenuItem(key="visitors", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6))
         add(MenuItem(key="pool", label=_("Customer pool"), url_name="customers:pool", icon="water", order=5))

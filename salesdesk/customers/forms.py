@@ -152,8 +152,13 @@ class CustomerFilterForm(CompanyChoices, BootstrapForm):
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit(company)
+        # Each list is read once and kept (the batch actions reuse them): rendering a model
+        # choice field would otherwise query again every time.
+        self.lists = {}
         for name in ("customer_class", "source", "tag", "owner"):
-            self.fields[name].empty_label = _("Any")
+            field = self.fields[name]
+            self.lists[name] = list(field.queryset)
+            field.choices = [("", _("Any")), *((item.pk, str(item)) for item in self.lists[name])]
         for field in self.fields.values():
             field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " form-control-sm form-select-sm"
 

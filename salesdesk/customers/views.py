@@ -39,15 +39,28 @@ PER_PAGE = 30
 
 
 def me(request) -> Employee | None:
+    """The signed-in person, from the scope already computed for the request (no query)."""
     scope = scope_for(request.user)
-    return Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
+    if scope.employee_id is None:
+        return None
+    cached = getattr(request, "_salesdesk_me", None)
+    if cached is None:
+        cached = request._salesdesk_me = Employee.objects.filter(pk=scope.employee_id).first()
+    return cached
 
 
-def company_of(request) -> Company:
-    company = current_company(request)
+def company_of(request, *, with_defaults: bool = False) -> Company:
+    """The company the user works for. Pages that create records ask `with_defaults` so that the
+    company has its default classes, sources and pool before the first one."""
+    scope = scope_for(request.user)
+    if scope.company_id is not None:
+        company = Company.objects.get(pk=scope.company_id)
+    else:
+        company = current_company(request)  # a system administrator without an employee record
     if company is None:
         raise Http404
-    services.ensure_defaults(company=company)
+    if with_defaults:
+        services.ensure_defaults(company=company)
     return company
 
 
@@ -95,7 +108,8 @@ def customer_list(request):
     query.pop("page", None)
     context = {"form": form, "page": page, "scene": scene, "scenes": selectors.CUSTOMER_SCENES,
                "query": query.urlencode(), "manages": manages_customers(request.user),
-               "batch_form": BatchForm(company=company), "full_path": request.get_full_path()}
+               "classes": form.lists["customer_class"], "owners": form.lists["owner"],
+               "full_path": request.get_full_path()}
     if request.htmx and not request.htmx.boosted:
         return render(request, "customers/_customer_table.html", context)
     return render(request, "customers/customer_list.html", context)
@@ -161,7 +175,7 @@ def customer_batch(request):
 
 @login_required
 def customer_create(request):
-    company = company_of(request)
+    company = company_of(request, with_defaults=True)
     form = CustomerForm(request.POST or None, company=company)
     contact_form = FirstContactForm(request.POST or None)
     duplicates = []

@@ -61,7 +61,7 @@ def _mapping(job) -> dict[int, str]:
 
 @login_required
 def import_new(request):
-    company = company_of(request)
+    company = company_of(request, with_defaults=True)
     actor = me(request)
     if actor is None:
         raise Http404

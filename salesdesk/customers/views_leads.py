@@ -41,7 +41,7 @@ def lead_list(request):
 
 @login_required
 def lead_create(request):
-    company = company_of(request)
+    company = company_of(request, with_defaults=True)
     form = LeadForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         actor = me(request)

@@ -59,10 +59,10 @@ def is_org_admin(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    employee = employee_of(user)
-    return employee is not None and Position.objects.filter(
-        assignments__employee=employee, assignments__ended_on__isnull=True, duties__capability=ORG_ADMIN,
-    ).exists()
+    from salesdesk.workbench.registry import capabilities_of
+
+    # The positions and their duties are read once per request (the scope caches them).
+    return ORG_ADMIN in capabilities_of(user)
 
 
 # --- versions ---------------------------------------------------------------------------------
