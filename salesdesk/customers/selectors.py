@@ -6,8 +6,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.audit.registry import timeline_for
@@ -209,3 +211,22 @@ def mobile_shown(user, customer: Customer, number: str) -> str:
     if customer.owner_id is not None and customer.owner_id == scope_for(user).employee_id:
         return number
     return number if sees_full_mobiles(user) else mask_mobile(number)
+
+
+# --- paging -----------------------------------------------------------------------------------
+
+
+class CappedPaginator(Paginator):
+    """Pages of a list whose total is only counted up to `cap` (COUNT over a LIMIT subquery): on a
+    million customers an exact count costs more than the page itself, and nobody pages that far —
+    they filter. `capped` tells the page to say "more than …"."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap

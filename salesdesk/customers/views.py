@@ -9,7 +9,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -101,7 +100,8 @@ def _filtered_customers(request, company):
 def customer_list(request):
     company = company_of(request)
     form, scene, queryset = _filtered_customers(request, company)
-    page = Paginator(queryset.select_related("owner", "customer_class"), PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(queryset.select_related("owner", "customer_class"), PER_PAGE).get_page(
+        request.GET.get("page"))
     for customer in page:
         customer.mobile_shown = selectors.mobile_shown(request.user, customer, customer.mobile)
     query = request.GET.copy()
@@ -396,7 +396,8 @@ def pool(request):
         chosen = next((p for p in pools if p.pk == int(request.GET["pool"])), None)
     queryset = selectors.pool_customers(request.user, chosen)
     queryset = selectors.keyword_filter(queryset, request.GET.get("q", ""))
-    page = Paginator(queryset.select_related("pool", "customer_class").order_by("-pk"), PER_PAGE).get_page(
+    page = selectors.CappedPaginator(queryset.select_related("pool", "customer_class").order_by("-pk"),
+                                     PER_PAGE).get_page(
         request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -292,3 +292,17 @@ def test_nobody_merges_a_customer_they_may_not_change(org):
     client_for(org, "owner").post(reverse("customers:merge", args=[keep.pk]), {"merge": theirs.pk})
 
     assert Customer.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_list_longer_than_the_cap_says_more_than_instead_of_counting_everything(org, monkeypatch):
+    from salesdesk.customers.selectors import CappedPaginator
+
+    for name in ("甲", "乙", "丙"):
+        customer(org, "owner", f"{name}公司")
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+
+    response = client_for(org, "owner").get(reverse("customers:list"))
+
+    assert response.context["page"].paginator.capped
+    assert "超过 2 个客户" in response.content.decode()
+    assert len(response.context["page"].object_list) == 3
