@@ -121,6 +121,7 @@ class UserScope:
     positions: list = field(default_factory=list)
     _owners: dict = field(default_factory=dict)
     _owner_sets: dict = field(default_factory=dict)
+    _shared: dict = field(default_factory=dict)  # (model label, action) -> ids collaborated on
 
     def owners(self, module: str):
         """Employee ids whose records this user sees in `module`, or ALL."""
@@ -294,13 +295,18 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
         accesses = [Collaborator.Access.READ, Collaborator.Access.WRITE]
         if action != Action.VIEW:
             accesses = [Collaborator.Access.WRITE]
-        condition |= Q(
-            pk__in=Collaborator.objects.filter(
+        # Read into a literal list (a person collaborates on few records): a sub-select here would
+        # keep PostgreSQL from combining the indexes of the OR's branches, and lists would scan.
+        key = (model._meta.label, action)
+        if key not in scope._shared:
+            scope._shared[key] = list(Collaborator.objects.filter(
                 content_type=ContentType.objects.get_for_model(model),
                 employee_id=scope.employee_id,
                 access__in=accesses,
-            ).values("object_id")
-        )
+            ).values_list("object_id", flat=True))
+        shared = scope._shared[key]
+        if shared:
+            condition |= Q(pk__in=shared)
     return condition
 
 

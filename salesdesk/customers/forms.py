@@ -149,13 +149,15 @@ class CustomerFilterForm(CompanyChoices, BootstrapForm):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Employee.objects.none(), required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=list(CUSTOMER_SORTS.items()), required=False)
 
-    def __init__(self, *args, company, **kwargs):
+    def __init__(self, *args, company, by_owner: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not by_owner:  # someone who sees only their own customers has no owner to choose
+            del self.fields["owner"]
         self.limit(company)
         # Each list is read once and kept (the batch actions reuse them): rendering a model
         # choice field would otherwise query again every time.
-        self.lists = {}
-        for name in ("customer_class", "source", "tag", "owner"):
+        self.lists = {"owner": []}
+        for name in [name for name in ("customer_class", "source", "tag", "owner") if name in self.fields]:
             field = self.fields[name]
             self.lists[name] = list(field.queryset)
             field.choices = [("", _("Any")), *((item.pk, str(item)) for item in self.lists[name])]

@@ -47,11 +47,18 @@ def pool_members_see(user_scope, action) -> Q:
     if action != Action.VIEW:
         return Q(pk__in=[])  # claiming is its own service with its own rules; nobody edits pool customers
     paths = sorted({ancestor for position in user_scope.positions for ancestor in _ancestor_paths(position.department.path)})
-    condition = Q(pool__department__isnull=True) | Q(pool__department__path__in=paths)
-    managed = covered_departments(user_scope, MODULE, "pool__department__path")
+    condition = Q(department__isnull=True) | Q(department__path__in=paths)
+    managed = covered_departments(user_scope, MODULE, "department__path")
     if managed is not None:
         condition |= managed
-    return Q(pool__isnull=False) & condition
+    # The pools as a literal list of ids (few per company), so that the customer query can use
+    # its pool index next to the owner index; read once per request like the rest of the scope.
+    key = ("customers.pools", action)
+    if key not in user_scope._shared:
+        user_scope._shared[key] = list(CustomerPool.objects.filter(
+            condition, company_id=user_scope.company_id).values_list("pk", flat=True))
+    pools = user_scope._shared[key]
+    return Q(pool_id__in=pools) if pools else Q(pk__in=[])
 
 
 def team_leads_see(user_scope, action) -> Q:

@@ -53,7 +53,8 @@ def company_of(request, *, with_defaults: bool = False) -> Company:
     company has its default classes, sources and pool before the first one."""
     scope = scope_for(request.user)
     if scope.company_id is not None:
-        company = Company.objects.get(pk=scope.company_id)
+        # Lists only need the id (for filtering); pages that show the company load it themselves.
+        company = Company(pk=scope.company_id) if not with_defaults else Company.objects.get(pk=scope.company_id)
     else:
         company = current_company(request)  # a system administrator without an employee record
     if company is None:
@@ -80,7 +81,7 @@ def _back(request, fallback: str) -> str:
 
 
 def _filtered_customers(request, company):
-    form = CustomerFilterForm(request.GET or None, company=company)
+    form = CustomerFilterForm(request.GET or None, company=company, by_owner=manages_customers(request.user))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     scene = data.get("scene") or "all"
     queryset = selectors.customer_scene(request.user, scene)

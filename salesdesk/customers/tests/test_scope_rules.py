@@ -12,12 +12,18 @@ from .conftest import customer
 pytestmark = pytest.mark.django_db
 
 
+def fresh(org, key):
+    """The user as a new request loads them: the scope is cached per user object."""
+    user = org.user(key)
+    return type(user).objects.get(pk=user.pk)
+
+
 def visible(model, org, key, action="view"):
-    return set(model.objects.restrict(org.user(key), action).values_list("pk", flat=True))
+    return set(model.objects.restrict(fresh(org, key), action).values_list("pk", flat=True))
 
 
 def names(org, key):
-    return {c.name for c in Customer.objects.restrict(org.user(key))}
+    return {c.name for c in Customer.objects.restrict(fresh(org, key))}
 
 
 def test_a_rep_sees_only_their_own_customers(org, customers):
