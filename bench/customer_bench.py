@@ -25,7 +25,6 @@ import argparse
 import io
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from bench.org_bench import (  # noqa: E402
     postgres_admin,
     postgres_server,
     postgres_url,
+    timed,
 )
 
 DATABASE = "salesdesk_bench_customers"
@@ -118,29 +118,6 @@ def table(result: dict, version: str) -> str:
 
 
 # --- the worker ---------------------------------------------------------------------------------
-
-
-def timed(function, runs: int, warmup: int = 3) -> dict:
-    from django.db import connection
-
-    for _ in range(warmup):
-        function()
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        function()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {"median": statistics.median(samples), "p95": samples[max(int(len(samples) * 0.95) - 1, 0)],
-            "queries": len(queries)}
 
 
 def once(function) -> dict:

@@ -350,7 +350,8 @@ def timed(function, runs: int, warmup: int = 3) -> dict:
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return {"median": statistics.median(samples), "p90": samples[int(len(samples) * 0.9) - 1] if runs >= 10
-            else samples[-1], "min": samples[0], "queries": len(queries)}
+            else samples[-1], "p95": samples[max(int(len(samples) * 0.95) - 1, 0)], "min": samples[0],
+            "queries": len(queries)}
 
 
 def measure_all(org: dict, runs: int) -> dict:
