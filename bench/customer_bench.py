@@ -1,7 +1,7 @@
 """Customer benchmarks on PostgreSQL: a million customers and what a rep, a regional manager and
 the director do with them.
 
-    python bench/customer_bench.py [--customers 1000000] [--runs 25] [--keep]
+    python bench/customer_bench.py [--customers 1000000] [--runs 25] [--keep] [--reuse] [--only KEY,…]
 
 Builds, in a PostgreSQL database `salesdesk_bench_customers` that the script creates and drops,
 the benchmark organisation of bench/org_bench.py (2,000 employees, 300 departments) with
@@ -15,6 +15,11 @@ employees, two contacts each and five follow-ups each (generated in SQL), and me
 * importing 100,000 rows of .xlsx (check, de-duplicate, insert) as one run;
 * `recycle_pool` over all customers, as one run;
 * exporting 100,000 customers to .xlsx, as one run, with the peak of Python memory it used.
+
+`--reuse` keeps the database between runs and generates the data only when it is not there yet
+(measures that write — import and recycling — run in a transaction that is rolled back), so that
+one can change the code and measure again in minutes; `--only list_director,search_director`
+measures a few keys only.
 
 Prints a Markdown table and writes it to bench/out/customer_bench.md.
 """
@@ -48,6 +53,7 @@ DATABASE = "salesdesk_bench_customers"
 MEASURES = [  # key, label, target ms, statistic
     ("list_rep", "customer list, first page, rep", 50, "p95"),
     ("list_regional", "customer list, first page, regional manager", 50, "p95"),
+    ("list_division", "customer list, first page, division head", 50, "p95"),
     ("list_director", "customer list, first page, director (all)", 50, "p95"),
     ("search_director", "keyword search, director", 100, "median"),
     ("duplicate_check", "查重 of a new customer", 30, "median"),
@@ -63,6 +69,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=25)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="use the data of a kept database if it is there")
+    parser.add_argument("--only", default="", help="comma-separated measure keys")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -72,8 +80,13 @@ def main(argv: list[str]) -> int:
     if params is None:
         print(f"PostgreSQL is not reachable ({reason}); the customer benchmark needs it.")
         return 1
-    postgres_admin(params, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    postgres_admin(params, f"CREATE DATABASE {DATABASE}")
+    if options.reuse:
+        options.keep = True
+        if not postgres_admin(params, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"):
+            postgres_admin(params, f"CREATE DATABASE {DATABASE}")
+    else:
+        postgres_admin(params, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        postgres_admin(params, f"CREATE DATABASE {DATABASE}")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             result_path = Path(tmp) / "result.json"
@@ -81,7 +94,7 @@ def main(argv: list[str]) -> int:
             env.update(DATABASE_URL=postgres_url(params, DATABASE), DJANGO_SETTINGS_MODULE="bench.settings")
             code = subprocess.call([sys.executable, str(Path(__file__).resolve()), "--worker", "--runs",
                                     str(options.runs), "--customers", str(options.customers), "--result",
-                                    str(result_path)], cwd=ROOT, env=env)
+                                    str(result_path), "--only", options.only], cwd=ROOT, env=env)
             if code != 0 or not result_path.exists():
                 print(f"the worker failed (status {code})")
                 return 1
@@ -99,11 +112,15 @@ def main(argv: list[str]) -> int:
 def table(result: dict, version: str) -> str:
     lines = [f"| measure | target | PostgreSQL {version} | queries |", "|---|---|---|---|"]
     for key, label, target, statistic in MEASURES:
-        measure = result["measures"].get(key, {})
+        if key not in result["measures"]:
+            continue
+        measure = result["measures"][key]
         if "error" in measure:
             cell = measure["error"]
         elif statistic == "once":
             cell = f"{measure['ms'] / 1000:.1f} s" + (f", peak {measure['peak_mb']:.0f} MB" if "peak_mb" in measure else "")
+            if "returned" in measure:
+                cell += f" ({measure['returned']:,} returned, {measure['warned']:,} warned)"
         else:
             cell = f"median {measure['median']:.1f} ms, p95 {measure['p95']:.1f} ms"
         goal = f"≤ {target / 1000:.0f} s" if target >= 1000 else f"{statistic} ≤ {target} ms"
@@ -132,15 +149,24 @@ def worker(options) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from bench.org_bench import build_org
+    from bench.org_bench import bench_users, build_org
+    from salesdesk.customers.models import Customer
+    from salesdesk.org.models import Employee
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    org = build_org()
-    size = generate_customers(org, options.customers)
+    if Customer.objects.filter(company__code="bench").exists():  # a kept database (--reuse)
+        org = {"users": bench_users()}
+        size = {"customers": Customer.objects.filter(company__code="bench", name__startswith="客户").count(),
+                "employees": Employee.objects.filter(company__code="bench").count()}
+        size.update(existing_counts())
+    else:
+        org = build_org()
+        size = generate_customers(org, options.customers)
     build_seconds = time.perf_counter() - started
-    print(f"generated in {build_seconds:.0f} s: {size}", flush=True)
-    visible, measures = measure(org, options.runs)
+    print(f"ready in {build_seconds:.0f} s: {size}", flush=True)
+    only = {key for key in options.only.split(",") if key}
+    visible, measures = measure(org, options.runs, only)
     result = {"size": size, "build_seconds": build_seconds, "runs": options.runs, "measures": measures,
               "visible": visible}
     Path(options.result).write_text(json.dumps(result), encoding="utf-8")
@@ -149,7 +175,12 @@ def worker(options) -> int:
 
 def generate_customers(org: dict, total: int) -> dict:
     """Customers, contacts and follow-ups in SQL (INSERT … SELECT generate_series), owners taken
-    round-robin from the employees, each customer in its owner's department."""
+    round-robin from the employees, each customer in its owner's department.
+
+    The dates are those of a system where the daily recycling has been running: customers got
+    their owner within the last 89 days (inside every "no deal" window) and were followed up
+    within the last 14 days (inside every "no follow-up" window), except one in fifty, last
+    followed up 40 days ago, which is due to go back to the pool."""
     from django.db import connection
 
     from salesdesk.customers import services
@@ -179,9 +210,10 @@ def generate_customers(org: dict, total: int) -> dict:
                 '客户' || g || '号' || (ARRAY['机电','建材','物流','电子','贸易'])[1 + g %% 5],
                 'kh' || g || 'h', '', '制造业', '', '中国', '江苏', (ARRAY['南京','苏州','无锡','常州'])[1 + g %% 4], '',
                 '', '', '', '', '', '', 0, (ARRAY['A','B','C'])[1 + g %% 3], o.employee_id,
-                now() - (g %% 300) * interval '1 day', o.department_id, '', false,
-                now() - (g %% 40) * interval '1 day', current_date + (g %% 20 - 5),
-                now() - (g %% 300) * interval '1 day', now(), NULL, NULL
+                now() - (g %% 89) * interval '1 day', o.department_id, '', false,
+                now() - (CASE WHEN g %% 50 = 0 THEN 40 ELSE g %% 14 END) * interval '1 day',
+                current_date + (g %% 20 - 5),
+                now() - (g %% 89 + g %% 211) * interval '1 day', now(), NULL, NULL
             FROM generate_series(1, %(total)s) g JOIN bench_owner o ON o.n = g %% %(owners)s
         """, {"company": company.pk, "total": total, "owners": owners})
         cursor.execute("""
@@ -195,18 +227,44 @@ def generate_customers(org: dict, total: int) -> dict:
             INSERT INTO customers_followup (customer_id, owner_id, method, at, content, result, check_in_place,
                 created_at)
             SELECT c.id, c.owner_id, (ARRAY['phone','visit','wechat'])[1 + k %% 3],
-                c.created_at + k * interval '7 days', '第' || k || '次跟进', '', '', now()
+                c.last_followup_at - (k - 1) * interval '9 days', '第' || k || '次跟进', '', '', now()
             FROM customers_customer c CROSS JOIN generate_series(1, 5) k WHERE c.company_id = %s
         """, [company.pk])
         cursor.execute("ANALYZE")
+    return {"customers": total, "employees": employees, **existing_counts()}
+
+
+def existing_counts() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM customers_contact")
         contacts = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM customers_followup")
         followups = cursor.fetchone()[0]
-    return {"customers": total, "contacts": contacts, "followups": followups, "employees": employees}
+    return {"contacts": contacts, "followups": followups}
 
 
-def measure(org: dict, runs: int):
+class RolledBack(Exception):
+    pass
+
+
+def once_rolled_back(function) -> dict:
+    """Time `function` in a transaction that is then rolled back, so a kept database stays as
+    generated (the commit itself is not timed; on PostgreSQL it is cheap)."""
+    from django.db import transaction
+
+    result = {}
+    try:
+        with transaction.atomic():
+            result = once(function)
+            raise RolledBack
+    except RolledBack:
+        pass
+    return result
+
+
+def measure(org: dict, runs: int, only: set[str]):
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -221,13 +279,19 @@ def measure(org: dict, runs: int):
     company = Company.objects.get(code="bench")
     users = org["users"]
     director = (Employee.objects.filter(company=company, assignments__position__code="head-HQ").first().user)
-    roles = {"rep": users["rep"], "regional": users["regional"], "director": director}
+    # A regional manager sees about 50,000 customers and a division head about 200,000: the two
+    # bracket the "regional manager with ~100k visible" of the targets.
+    division = (Employee.objects.filter(company=company, assignments__position__code="head-D1-1").first().user)
+    roles = {"rep": users["rep"], "regional": users["regional"], "division": division, "director": director}
     visible = {role: Customer.objects.restrict(user).count() for role, user in roles.items()}
     clients = {}
     for role, user in roles.items():
         clients[role] = Client()
         clients[role].force_login(user)
     measures = {}
+
+    def wanted(key):
+        return not only or key in only
 
     def page(client, url):
         def run():
@@ -236,51 +300,65 @@ def measure(org: dict, runs: int):
         return run
 
     for role in roles:
-        measures[f"list_{role}"] = timed(page(clients[role], reverse("customers:list")), runs)
-    measures["search_director"] = timed(page(clients["director"], reverse("customers:list") + "?q=12345号"), runs)
+        if wanted(f"list_{role}"):
+            measures[f"list_{role}"] = timed(page(clients[role], reverse("customers:list")), runs)
+    if wanted("search_director"):
+        measures["search_director"] = timed(page(clients["director"], reverse("customers:list") + "?q=12345号"), runs)
 
     def duplicate_check():
         services.find_duplicates(company=company, name="客户123456号机电设备有限公司", credit_code="",
                                  mobiles=["13000999999"])
-    measures["duplicate_check"] = timed(duplicate_check, runs)
+    if wanted("duplicate_check"):
+        measures["duplicate_check"] = timed(duplicate_check, runs)
 
-    rep_employee = Employee.objects.get(pk=scope_for(users["rep"]).employee_id)
-    target = Customer.objects.filter(owner=rep_employee).order_by("pk").first()
-    FollowUp.objects.bulk_create([FollowUp(customer=target, owner=rep_employee, content=f"跟进 {n}",
-                                           at=timezone.now() - timezone.timedelta(hours=n)) for n in range(95)])
-    measures["customer_page"] = timed(page(clients["rep"], reverse("customers:detail", args=[target.pk])), runs)
+    if wanted("customer_page"):
+        rep_employee = Employee.objects.get(pk=scope_for(users["rep"]).employee_id)
+        target = Customer.objects.filter(owner=rep_employee).order_by("pk").first()
+        missing = 100 - FollowUp.objects.filter(customer=target).count()
+        FollowUp.objects.bulk_create([FollowUp(customer=target, owner=rep_employee, content=f"跟进 {n}",
+                                               at=timezone.now() - timezone.timedelta(hours=n))
+                                      for n in range(max(missing, 0))])
+        measures["customer_page"] = timed(page(clients["rep"], reverse("customers:detail", args=[target.pk])), runs)
 
-    # Export 100,000 of the director's customers, then import them back as new names.
-    rows = Customer.objects.filter(company=company).order_by("pk")[:100_000]
-    ids = list(rows.values_list("pk", flat=True))
-    queryset = Customer.objects.filter(pk__in=ids)
-    tracemalloc.start()
-    with tempfile.TemporaryFile() as target_file:
-        measures["export_100k"] = once(lambda: write_customers(queryset, target_file, full_mobiles=True,
-                                                               owner_id=None))
-    measures["export_100k"]["peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
-    tracemalloc.stop()
+    # Export 100,000 of the director's customers as the director's filtered list would.
+    if wanted("export_100k"):
+        first_ids = Customer.objects.filter(company=company).order_by("pk").values_list("pk", flat=True)[:100_000]
+        last_id = list(first_ids)[-1]
+        queryset = Customer.objects.restrict(director).filter(pk__lte=last_id)
+        tracemalloc.start()
+        with tempfile.TemporaryFile() as target_file:
+            measures["export_100k"] = once(lambda: write_customers(queryset, target_file, full_mobiles=True,
+                                                                   owner_id=None))
+        measures["export_100k"]["peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
 
-    from openpyxl import Workbook
+    if wanted("import_100k"):
+        from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("客户")
-    sheet.append(["名称", "城市", "级别", "联系人姓名", "联系人手机"])
-    for n in range(100_000):
-        sheet.append([f"导入客户{n}号有限公司", "南京", "ABC"[n % 3], f"联系人{n}", f"15{n:09d}"])
-    content = io.BytesIO()
-    book.save(content)
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("客户")
+        sheet.append(["名称", "城市", "级别", "联系人姓名", "联系人手机"])
+        for n in range(100_000):
+            sheet.append([f"导入客户{n}号有限公司", "南京", "ABC"[n % 3], f"联系人{n}", f"15{n:09d}"])
+        content = io.BytesIO()
+        book.save(content)
 
-    def run_import():
-        headers, table_rows = imports.read_table("bench.xlsx", content.getvalue())
-        outcome = imports.commit(company=company, user=director, kind="customers", rows=table_rows,
-                                 mapping=imports.guess_mapping("customers", headers))
-        assert outcome.created == 100_000, outcome.created
-    measures["import_100k"] = once(run_import)
+        def run_import():
+            headers, table_rows = imports.read_table("bench.xlsx", content.getvalue())
+            outcome = imports.commit(company=company, user=director, kind="customers", rows=table_rows,
+                                     mapping=imports.guess_mapping("customers", headers))
+            assert outcome.created == 100_000, outcome.created
+        measures["import_100k"] = once_rolled_back(run_import)
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE customers_customer")
-    measures["recycle"] = once(lambda: services.recycle_pool(company=company))
+    if wanted("recycle"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE customers_customer")
+        outcome = {}
+
+        def run_recycle():
+            outcome.update(services.recycle_pool(company=company))
+        measures["recycle"] = once_rolled_back(run_recycle)
+        measures["recycle"].update(outcome)
     return visible, measures
 
 

@@ -75,12 +75,13 @@ def postgres_server(url: str) -> tuple[dict | None, str]:
     return params, ""
 
 
-def postgres_admin(params: dict, statement: str) -> None:
+def postgres_admin(params: dict, statement: str) -> list:
     import psycopg
 
     connect = {key: value for key, value in params.items() if key != "version"}
     with psycopg.connect(dbname="postgres", connect_timeout=5, autocommit=True, **connect) as connection:
-        connection.execute(statement)
+        cursor = connection.execute(statement)
+        return cursor.fetchall() if cursor.description else []
 
 
 def postgres_url(params: dict, database: str) -> str:
@@ -211,6 +212,26 @@ def worker(options) -> int:
     return 0
 
 
+def bench_users() -> dict:
+    """The people the benchmarks act as, in an organisation built by `build_org`: the first
+    region's head (department tree), the first city's head (subordinates), the first rep and the
+    administrator."""
+    from django.contrib.auth import get_user_model
+
+    from salesdesk.org.models import Position
+
+    User = get_user_model()
+
+    def holder(position):
+        return (User.objects.filter(employee__assignments__position=position, employee__assignments__ended_on=None)
+                .order_by("pk").first())
+
+    return {"regional": holder(Position.objects.get(company__code="bench", code="head-D2-1")),
+            "office": holder(Position.objects.get(company__code="bench", code="head-D4-1")),
+            "rep": holder(Position.objects.filter(company__code="bench", code__startswith="rep-").order_by("pk").first()),
+            "admin": User.objects.get(username="bench-admin")}
+
+
 def build_org() -> dict:
     """300 departments over six levels, heads with scope levels by level, reps in the leaves,
     assistants in the regions, 2,000 employees with log-ins and 20,000 audit entries."""
@@ -308,18 +329,9 @@ def build_org() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-    regional_head = Position.objects.get(code=f"head-{levels[2][0].code}")
-    office_head = Position.objects.get(code=f"head-{levels[4][0].code}")
-    rep = Position.objects.filter(code__startswith="rep-").order_by("pk").first()
-
-    def holder(position):
-        return (User.objects.filter(employee__assignments__position=position, employee__assignments__ended_on=None)
-                .order_by("pk").first())
-
     depth = max(department.depth for level in levels for department in level)
     return {
-        "users": {"regional": holder(regional_head), "office": holder(office_head), "rep": holder(rep),
-                  "admin": User.objects.get(username="bench-admin")},
+        "users": bench_users(),
         "size": {"departments": Department.objects.filter(company=company).count(), "max_depth": depth,
                  "positions": Position.objects.filter(company=company).count(),
                  "employees": Employee.objects.filter(company=company).count(),

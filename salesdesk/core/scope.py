@@ -273,13 +273,13 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
         return Q(**{f"{rule.owner}__company_id": scope.company_id}) | Q(**{f"{rule.owner}__isnull": True})
     condition = nothing
     if rule.owner:
-        condition = Q(**{f"{rule.owner}__in": owners}) if rule.owner != "pk" else Q(pk__in=owners)
+        condition = Q(**{f"{rule.owner}__any_of": owners})
     if action == Action.VIEW:
         for parent in rule.via:
             parent_model = model._meta.get_field(parent).related_model
             parent_rule = rule_for(parent_model)
             parent_owner = parent_rule.owner if parent_rule else "owner"
-            condition |= Q(**{f"{parent}__{parent_owner}__in": owners})
+            condition |= Q(**{f"{parent}__{parent_owner}__any_of": owners})
     if rule.unowned is not None and rule.owner:
         unowned = Q(**{f"{rule.owner}__isnull": True}) & rule.unowned(scope, action)
         condition |= unowned & company if company is not None else unowned

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.forms import BootstrapForm
-from salesdesk.org.models import Employee
+from salesdesk.org.forms import active_employees, employee_field
 
-from .models import Contact, Customer, CustomerClass, FollowUp, Lead, LeadSource, Level, Tag
+from .models import Contact, Customer, CustomerClass, FollowUp, Lead, LeadSource, Level
 from .selectors import CUSTOMER_SCENES, CUSTOMER_SORTS, LEAD_SCENES
 
 
@@ -19,9 +19,7 @@ class CompanyChoices:
             if name in self.fields:
                 self.fields[name].queryset = model.objects.filter(company=company, is_active=True)
         if "owner" in self.fields:
-            self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
-        if "tag" in self.fields:
-            self.fields["tag"].queryset = Tag.objects.filter(company=company)
+            self.fields["owner"].queryset = active_employees(company)
 
 
 class CustomerForm(CompanyChoices, BootstrapForm):
@@ -129,12 +127,12 @@ class ReasonForm(BootstrapForm):
 
 
 class TransferForm(BootstrapForm):
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=Employee.objects.none())
+    owner = employee_field(_("New owner"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+        self.fields["owner"].queryset = active_employees(company)
 
 
 class CustomerFilterForm(CompanyChoices, BootstrapForm):
@@ -145,8 +143,10 @@ class CustomerFilterForm(CompanyChoices, BootstrapForm):
     customer_class = forms.ModelChoiceField(label=_("Class"), queryset=CustomerClass.objects.none(), required=False)
     level = forms.ChoiceField(label=_("Level"), choices=[("", _("Any level")), *Level.choices], required=False)
     source = forms.ModelChoiceField(label=_("Source"), queryset=LeadSource.objects.none(), required=False)
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Employee.objects.none(), required=False)
+    # Typed, not chosen: tags are free-form and grow without bound, and a select of all of them
+    # would cost every list page a query.
+    tag = forms.CharField(label=_("Tag"), max_length=32, required=False)
+    owner = employee_field(_("Owner"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=list(CUSTOMER_SORTS.items()), required=False)
 
     def __init__(self, *args, company, by_owner: bool = True, **kwargs):
@@ -156,8 +156,8 @@ class CustomerFilterForm(CompanyChoices, BootstrapForm):
         self.limit(company)
         # Each list is read once and kept (the batch actions reuse them): rendering a model
         # choice field would otherwise query again every time.
-        self.lists = {"owner": []}
-        for name in [name for name in ("customer_class", "source", "tag", "owner") if name in self.fields]:
+        self.lists = {}
+        for name in [name for name in ("customer_class", "source") if name in self.fields]:
             field = self.fields[name]
             self.lists[name] = list(field.queryset)
             field.choices = [("", _("Any")), *((item.pk, str(item)) for item in self.lists[name])]
@@ -193,11 +193,11 @@ class LeadFilterForm(BootstrapForm):
 
 
 class AssignLeadForm(BootstrapForm):
-    owner = forms.ModelChoiceField(label=_("Rep"), queryset=Employee.objects.none())
+    owner = employee_field(_("Rep"))
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+        self.fields["owner"].queryset = active_employees(company)
 
 
 class BatchForm(BootstrapForm):
@@ -205,14 +205,16 @@ class BatchForm(BootstrapForm):
                ("tag", _("Add tag")), ("export", _("Export"))]
     action = forms.ChoiceField(choices=ACTIONS)
     ids = forms.CharField(required=False)
-    owner = forms.ModelChoiceField(queryset=Employee.objects.none(), required=False)
+    owner = employee_field(_("New owner"), required=False)
     customer_class = forms.ModelChoiceField(queryset=CustomerClass.objects.none(), required=False)
     tag = forms.CharField(max_length=32, required=False)
     reason = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+        self.fields["owner"].queryset = active_employees(company)
+        self.fields["owner"].widget.attrs.update({"class": "form-control form-control-sm", "id": "batch-owner",
+                                                  "aria-label": _("New owner")})
         self.fields["customer_class"].queryset = CustomerClass.objects.filter(company=company, is_active=True)
 
     def clean_ids(self):

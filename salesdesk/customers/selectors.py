@@ -159,25 +159,35 @@ def _changed_labels(entry) -> list[str]:
     return labels
 
 
-def customer_timeline(customer: Customer, user, limit: int = 100) -> list[TimelineItem]:
-    """Follow-ups, ownership changes and recorded changes of one customer, newest first.
-    Documents of later modules add themselves through `TIMELINE_SOURCES`."""
+TIMELINE_PAGE = 30
+
+
+def customer_timeline(customer: Customer, user, limit: int = TIMELINE_PAGE, before=None) -> list[TimelineItem]:
+    """Follow-ups, ownership changes and recorded changes of one customer, newest first, at most
+    `limit`, older than `before` when given (the page shows the latest; "more" asks for the
+    next ones). Documents of later modules add themselves through `TIMELINE_SOURCES`."""
+
+    def older(queryset, field="at"):
+        return queryset if before is None else queryset.filter(**{f"{field}__lt": before})
+
     items = [TimelineItem(f.at, "followup", f) for f in
-             FollowUp.objects.restrict(user).filter(customer=customer).select_related("owner", "contact")[:limit]]
+             older(FollowUp.objects.restrict(user).filter(customer=customer)).select_related("owner", "contact")[:limit]]
     items += [TimelineItem(o.at, "ownership", o) for o in
-              OwnershipChange.objects.filter(customer=customer).select_related("from_owner", "to_owner", "by", "pool")
-              [:limit]]
-    for entry in timeline_for(customer).filter(action="update").order_by("-at", "-id")[:limit]:
+              older(OwnershipChange.objects.filter(customer=customer)).select_related("from_owner", "to_owner", "by",
+                                                                                      "pool")[:limit]]
+    for entry in older(timeline_for(customer).filter(action="update")).order_by("-at", "-id")[:limit]:
         labels = _changed_labels(entry)
         if labels:
             items.append(TimelineItem(entry.at, "change", entry, labels))
     for source in TIMELINE_SOURCES:
-        items += source(customer, user, limit)
+        items += source(customer, user, limit, before)
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]
 
 
-# Later modules (orders, contracts …) append callables (customer, user, limit) -> [TimelineItem].
+# Later modules (orders, contracts …) append callables (customer, user, limit, before) ->
+# [TimelineItem]: at most `limit` items of that customer the user may see, older than `before`
+# (a datetime) when it is not None.
 TIMELINE_SOURCES: list = []
 
 
@@ -225,7 +235,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,7 +132,7 @@ def find_duplicates(*, company: Company, name: str = "", credit_code: str = "", 
     """Customers of the company that look like the given one, whoever owns them (the check
     must see across scopes; it only tells that a duplicate exists and who holds it)."""
     found: dict[int, str] = {}
-    base = Customer.objects.filter(company=company).exclude(pk__in=list(exclude_ids))
+    base = Customer.objects.filter(company=company).exclude(pk__in=list(exclude_ids)).order_by()
     code = matching.normalise_credit_code(credit_code)
     if code:
         for pk in base.filter(credit_code=code).values_list("pk", flat=True)[:limit]:
@@ -144,8 +143,10 @@ def find_duplicates(*, company: Company, name: str = "", credit_code: str = "", 
             found.setdefault(pk, "name")
     keys = [k for k in (matching.mobile_key(number) for number in mobiles) if len(k) >= 7]
     if keys:
-        for pk in base.filter(Q(mobile_key__in=keys) | Q(contacts__mobile_key__in=keys)).values_list(
-                "pk", flat=True).distinct()[:limit]:
+        # Two indexed lookups: an OR across the customer and its contacts would join every contact.
+        by_contact = Contact.objects.filter(mobile_key__in=keys, customer__company=company).exclude(
+            customer_id__in=list(exclude_ids)).order_by().values_list("customer_id", flat=True)
+        for pk in [*base.filter(mobile_key__in=keys).values_list("pk", flat=True)[:limit], *by_contact[:limit]]:
             found.setdefault(pk, "mobile")
     if similar and len(key) >= 2:
         # Candidates share the first two characters of the key (an indexed prefix scan), then

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pool/", views.pool, name="pool"),
     path("analytics/", views.analytics, name="analytics"),
     path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/timeline/", views.customer_timeline, name="timeline"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/follow-ups/", views.followup_add, name="followup_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),

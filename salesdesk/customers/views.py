@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -92,7 +92,7 @@ def _filtered_customers(request, company):
     if data.get("level"):
         queryset = queryset.filter(level=data["level"])
     if data.get("tag"):
-        queryset = queryset.filter(tags=data["tag"])
+        queryset = queryset.filter(tags__name=data["tag"].strip())
     sort = data.get("sort") or "-created_at"
     return form, scene, queryset.order_by(sort, "-pk")
 
@@ -109,7 +109,7 @@ def customer_list(request):
     query.pop("page", None)
     context = {"form": form, "page": page, "scene": scene, "scenes": selectors.CUSTOMER_SCENES,
                "query": query.urlencode(), "manages": manages_customers(request.user),
-               "classes": form.lists["customer_class"], "owners": form.lists["owner"],
+               "classes": form.lists["customer_class"], "batch_owner": BatchForm(company=company)["owner"],
                "full_path": request.get_full_path()}
     if request.htmx and not request.htmx.boosted:
         return render(request, "customers/_customer_table.html", context)
@@ -247,7 +247,7 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
         "mobile_shown": selectors.mobile_shown(user, customer, customer.mobile),
         "contacts": contacts,
         "collaborators": collaborators,
-        "timeline": selectors.customer_timeline(customer, user),
+        **_timeline_page(customer, user),
         "can_change": can_change,
         "manages": manages_customers(user),
         "claim_refusal": services.claim_refusal(customer=customer, by=me(request)) if customer.owner_id is None
@@ -261,6 +261,28 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
             pk__in=[duplicate.customer_id for duplicate in duplicates]).values_list("pk", flat=True))
         if can_change else set(),
     }, status=status)
+
+
+def _timeline_page(customer, user, before=None) -> dict:
+    timeline = selectors.customer_timeline(customer, user, before=before)
+    more = timeline[-1].at.isoformat() if len(timeline) == selectors.TIMELINE_PAGE else ""
+    return {"timeline": timeline, "timeline_more": more}
+
+
+@login_required
+def customer_timeline(request, pk):
+    """The next, older entries of a customer's timeline (the "older entries" button)."""
+    from django.utils.dateparse import parse_datetime
+
+    customer = _customer(request, pk)
+    try:
+        before = parse_datetime(request.GET.get("before", ""))
+    except ValueError:
+        before = None
+    if before is None:
+        return HttpResponseBadRequest(_("Which entries? The link is incomplete."))
+    return render(request, "customers/_timeline.html",
+                  {"customer": customer, **_timeline_page(customer, request.user, before)})
 
 
 def _customer(request, pk, action="view"):

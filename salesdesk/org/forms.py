@@ -66,6 +66,37 @@ class EmployeeChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.employee_no})" if obj.employee_no else obj.name
 
 
+class EmployeePicker(forms.Widget):
+    """Choose a person by typing (search as you type, `org:people_pick`): a company has
+    thousands of employees, and a select with all of them costs the page more than its data.
+    Renders only the chosen person; the form field still validates against its queryset."""
+
+    template_name = "forms/employee_picker.html"
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        value = getattr(value, "pk", value)
+        context = super().get_context(name, value, attrs)
+        label = ""
+        if value not in (None, ""):
+            found = Employee.objects.filter(pk=value).values_list("name", "employee_no").first()
+            if found:
+                label = f"{found[0]} ({found[1]})" if found[1] else found[0]
+        context["widget"].update(label=label, url=reverse("org:people_pick"))
+        return context
+
+
+def employee_field(label, *, required: bool = True) -> forms.ModelChoiceField:
+    """A field for one active employee, chosen with the picker; the form limits its queryset."""
+    return EmployeeChoiceField(label=label, queryset=Employee.objects.none(), required=required,
+                               widget=EmployeePicker)
+
+
+def active_employees(company):
+    return Employee.objects.filter(company=company, status=Employee.Status.ACTIVE)
+
+
 def departments_in_tree_order(company, queryset=None) -> list[Department]:
     """The company's departments depth first, siblings by sort order, then code."""
     queryset = queryset if queryset is not None else Department.objects.filter(company=company)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("positions/<int:pk>/", views.position, name="position"),
     path("headcount/", views.headcount, name="headcount"),
     path("people/", views.people, name="people"),
+    path("people/pick/", views.people_pick, name="people_pick"),
     path("people/<int:pk>/", views.employee, name="employee"),
     path("vacancies/", views.vacancies, name="vacancies"),
     path("manage/", include("salesdesk.org.urls_manage")),

@@ -210,6 +210,30 @@ def _with_current_assignments(queryset):
     ))
 
 
+PICK_LIMIT = 20
+
+
+@login_required
+def people_pick(request):
+    """Search as you type for the employee picker: active people in the user's org scope whose
+    name, number or mobile matches, with their primary department, at most PICK_LIMIT."""
+    from django.db.models import OuterRef, Subquery
+
+    search = (request.GET.get("q") or "").strip()[:50]
+    results = []
+    if search:
+        department = Assignment.objects.filter(employee=OuterRef("pk"), ended_on__isnull=True).order_by(
+            "-is_primary", "pk").values("position__department__name")[:1]
+        rows = (selectors.people_for(request.user, search=search).filter(status=Employee.Status.ACTIVE)
+                .annotate(department_name=Subquery(department)).order_by("name", "pk")
+                .values("pk", "name", "employee_no", "department_name")[:PICK_LIMIT])
+        for row in rows:
+            name = f"{row['name']} ({row['employee_no']})" if row["employee_no"] else row["name"]
+            results.append({"id": row["pk"], "name": name,
+                            "label": " · ".join(filter(None, [name, row["department_name"]]))})
+    return JsonResponse({"results": results, "empty": str(_("Nobody found"))})
+
+
 @login_required
 def people(request):
     structure = org_chart.load_structure(request.user, with_positions=False)

@@ -184,6 +184,7 @@ ROWS = [
     Row("org:position", everyone(200), args=rep_position),
     Row("org:headcount", everyone(200)),
     Row("org:people", everyone(200)),
+    Row("org:people_pick", everyone(200), data={"q": "李"}),
     Row("org:employee", OWNERS_EMPLOYEE, args=owner_pk),
     Row("org:vacancies", everyone(200)),
     # organisation maintenance: administrators only
@@ -222,6 +223,7 @@ ROWS = [
     Row("customers:pool", everyone(200)),
     Row("customers:analytics", everyone(200)),  # figures within each one's scope (customers/tests/test_analytics)
     Row("customers:detail", READS_CUSTOMER, args=owners_customer),
+    Row("customers:timeline", READS_CUSTOMER, args=owners_customer, data={"before": "2100-01-01T00:00:00+00:00"}),
     Row("customers:edit", CHANGES_CUSTOMER, args=owners_customer),
     Row("customers:followup_add", {**READS_CUSTOMER, **{r: 400 for r in READERS}}, method="post",
         args=owners_customer),  # empty form: the page comes back with the errors
@@ -384,6 +386,16 @@ def test_the_people_list_shows_each_role_only_the_people_in_their_scope(world, r
 
     shown = {name for names in SEES_PEOPLE.values() for name in names if name in html}
     assert shown == SEES_PEOPLE[role]
+
+
+@pytest.mark.parametrize("role", list(SEES_PEOPLE))
+def test_the_employee_picker_offers_each_role_only_the_people_in_their_scope(world, role):
+    offered = set()
+    for search in ("总监", "经理", "代表"):
+        body = request(world, Row("org:people_pick", {}, data={"q": search}), role).json()
+        offered |= {item["name"] for item in body["results"]}
+
+    assert offered == SEES_PEOPLE[role]
 
 
 @pytest.mark.parametrize("role", list(SEES_PEOPLE))

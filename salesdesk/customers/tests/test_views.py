@@ -306,3 +306,60 @@ def test_a_list_longer_than_the_cap_says_more_than_instead_of_counting_everythin
     assert response.context["page"].paginator.capped
     assert "超过 2 个客户" in response.content.decode()
     assert len(response.context["page"].object_list) == 3
+
+
+def test_owners_are_chosen_by_typing_so_the_list_never_renders_every_employee(org, customers):
+    from salesdesk.org.models import Employee
+
+    Employee.objects.bulk_create([Employee(company=org.company, name=f"新员工{n:03d}") for n in range(40)])
+
+    html = client_for(org, "director").get(reverse("customers:list")).content.decode()
+
+    assert "新员工" not in html
+    assert 'data-url="' + reverse("org:people_pick") + '"' in html
+
+
+def test_the_transfer_picker_shows_the_chosen_owner_again_when_the_form_comes_back(org, customers):
+    from salesdesk.customers.forms import TransferForm
+
+    form = TransferForm({"owner": org.people["teammate"].pk, "reason": ""}, company=org.company)
+
+    html = str(form["owner"])
+
+    assert form.is_valid()
+    assert f'value="{org.people["teammate"].pk}"' in html and org.people["teammate"].name in html
+    assert "<option" not in html
+
+
+def test_the_list_filters_by_a_typed_tag(org, customers):
+    tag = services._tags(org.company, ["老客户"])[0]
+    customers["owner"].tags.add(tag)
+
+    response = client_for(org, "director").get(reverse("customers:list"), {"tag": " 老客户 "})
+
+    assert listed(response) == {customers["owner"].name}
+
+
+def test_the_customer_page_shows_the_latest_entries_and_loads_older_ones_on_request(org, customers):
+    mine = customers["owner"]
+    now = timezone.now()
+    FollowUp.objects.bulk_create([FollowUp(customer=mine, owner=org.people["owner"], content=f"第{n}次",
+                                           at=now - datetime.timedelta(hours=n + 1)) for n in range(40)])
+    client = client_for(org, "owner")
+
+    page = client.get(reverse("customers:detail", args=[mine.pk]))
+    shown = [entry.item.content for entry in page.context["timeline"] if entry.kind == "followup"]
+    more = client.get(reverse("customers:timeline", args=[mine.pk]), {"before": page.context["timeline_more"]})
+    older = [entry.item.content for entry in more.context["timeline"] if entry.kind == "followup"]
+
+    assert len(page.context["timeline"]) == 30  # the newest entry is the customer's creation, then 29 visits
+    assert shown == [f"第{n}次" for n in range(29)]
+    assert older == [f"第{n}次" for n in range(29, 40)]
+    assert 'id="timeline-more"' in page.content.decode() and 'id="timeline-more"' not in more.content.decode()
+
+
+def test_the_older_entries_link_without_a_date_is_refused_plainly(org, customers):
+    response = client_for(org, "owner").get(reverse("customers:timeline", args=[customers["owner"].pk]),
+                                            {"before": "yesterday"})
+
+    assert response.status_code == 400
