@@ -34,3 +34,26 @@ class BootstrapForm(forms.Form):
                 self.add_error(name if name in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+class Picker(forms.Widget):
+    """Choose one record by typing (search as you type; static/salesdesk/picker.js): for lists
+    too long for a select. Renders only the chosen record; the form field still validates the
+    value against its queryset. Subclasses name the search URL (answering JSON
+    `{"results": [{"id", "name", "label"}], "empty": "…"}`) and how a chosen value reads."""
+
+    template_name = "forms/picker.html"
+    url_name = ""
+    placeholder = ""
+
+    def label_for(self, value) -> str:
+        raise NotImplementedError
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        value = getattr(value, "pk", value)
+        context = super().get_context(name, value, attrs)
+        label = self.label_for(value) if value not in (None, "") else ""
+        context["widget"].update(label=label, url=reverse(self.url_name), placeholder=self.placeholder)
+        return context

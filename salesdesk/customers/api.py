@@ -21,7 +21,16 @@ from salesdesk.core.scope import get_scoped_or_404, scope_for
 from salesdesk.org.models import Employee
 
 from . import selectors, services
-from .models import Contact, Customer, CustomerPool, FollowUp, Lead, LeadSource, VisitorRegistration
+from .models import (
+    Contact,
+    Customer,
+    CustomerPool,
+    FollowUp,
+    Lead,
+    LeadSource,
+    VisitorRegistration,
+    VisitPlan,
+)
 
 WRITE_METHODS = ["PUT", "PATCH", "DELETE"]
 
@@ -436,5 +445,56 @@ def get_visitor_registration(request, id: int):
     return get_scoped_or_404(_visitors(request), request.auth, pk=id)
 
 
+# --- visit plans ----------------------------------------------------------------------------
+
+
+class VisitPlanOut(Schema):
+    id: int
+    owner: Ref
+    customer: int = Field(alias="customer_id")
+    planned_on: datetime.date
+    purpose: str
+    status: str
+    followup: int | None = Field(None, alias="followup_id")
+
+
+class VisitPlanPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[VisitPlanOut]
+
+
+class VisitPlanIn(Schema):
+    customer: int
+    planned_on: datetime.date
+    purpose: str = ""
+
+
+visit_plans_router = Router(tags=["visit-plans"])
+
+
+@visit_plans_router.get("/", response=VisitPlanPage, summary="List visit plans")
+def list_visit_plans(request, page: Query[PageParams], owner: int | None = None, since: datetime.date | None = None,
+                     until: datetime.date | None = None, status: str | None = None):
+    """Plans the caller may see (their own, their team's as their scope allows); `since`/`until`:
+    planned days, inclusive."""
+    queryset = VisitPlan.objects.restrict(request.auth).select_related("owner")
+    for name, value in (("owner_id", owner), ("planned_on__gte", since), ("planned_on__lte", until),
+                        ("status", status)):
+        if value is not None:
+            queryset = queryset.filter(**{name: value})
+    return paginate(queryset.order_by("planned_on", "pk"), page)
+
+
+@visit_plans_router.post("/", response={201: VisitPlanOut}, summary="Plan a visit")
+def create_visit_plan(request, payload: VisitPlanIn):
+    from .visit_plans import plan_visit
+
+    customer = get_scoped_or_404(Customer, request.auth, pk=payload.customer)
+    plan = plan_visit(by=_me(request), customer=customer, planned_on=payload.planned_on, purpose=payload.purpose)
+    return Status(201, VisitPlan.objects.select_related("owner").get(pk=plan.pk))
+
+
 RESOURCES = {"customers": customers, "contacts": contacts, "follow-ups": followups, "leads": leads, "pools": pools,
-             "visitor-registrations": visitor_registrations}
+             "visitor-registrations": visitor_registrations, "visit-plans": visit_plans_router}

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.core.forms import BootstrapForm
+from salesdesk.core.forms import BootstrapForm, Picker
 from salesdesk.org.forms import active_employees, employee_field
 
 from .models import Contact, Customer, CustomerClass, FollowUp, Lead, LeadSource, Level
@@ -108,10 +108,12 @@ class FollowUpForm(BootstrapForm):
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput,
                                    min_value=-180, max_value=180)
 
-    def __init__(self, *args, customer=None, **kwargs):
+    def __init__(self, *args, customer=None, contacts=None, **kwargs):
         super().__init__(*args, **kwargs)
         if customer is not None:
             self.fields["contact"].queryset = customer.contacts.all()
+            if contacts is not None:  # already read by the page: no second query to render the choices
+                self.fields["contact"].choices = [("", "---------"), *((c.pk, str(c)) for c in contacts)]
         else:
             del self.fields["contact"]
 
@@ -227,3 +229,23 @@ class BatchForm(BootstrapForm):
         if not ids:
             raise forms.ValidationError(_("Select at least one customer."))
         return ids
+
+
+class CustomerPicker(Picker):
+    url_name = "customers:pick"
+    placeholder = _("Type a customer's name, initials or mobile")
+
+    def label_for(self, value) -> str:
+        return Customer.objects.filter(pk=value).values_list("name", flat=True).first() or ""
+
+
+class VisitPlanForm(BootstrapForm):
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), widget=CustomerPicker)
+    planned_on = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import customers_in_scope
+
+        self.fields["customer"].queryset = customers_in_scope(user)

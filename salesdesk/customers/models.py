@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.scope import ScopedManager
@@ -339,6 +340,41 @@ class FollowUp(models.Model):
     def __str__(self):
         return f"{self.get_method_display()} {self.at:%Y-%m-%d}"
 
+
+
+class VisitPlan(models.Model):
+    """A visit a rep plans for a day (周拜访计划). Recording a visit to the customer fulfils the
+    earliest open plan of that week or before; a plan still open after its day is overdue."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    owner = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="visit_plans", verbose_name=_("rep"))
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="visit_plans",
+                                 verbose_name=_("customer"))
+    planned_on = models.DateField(_("planned for"))
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    followup = models.ForeignKey(FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("visit"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("visit plan")
+        verbose_name_plural = _("visit plans")
+        ordering = ["planned_on", "id"]
+        indexes = [models.Index(fields=["owner", "planned_on"], name="visitplan_owner_day")]
+
+    def __str__(self):
+        return f"{self.planned_on} {self.customer}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.PLANNED and self.planned_on < timezone.localdate()
 
 class OwnershipChange(models.Model):
     """One step of a customer's ownership history (who had it, who has it now, and why)."""

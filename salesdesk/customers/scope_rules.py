@@ -6,6 +6,7 @@
   plus managers whose department scope covers the pool's department.
 * Contacts and ownership history follow their customer; a follow-up is seen with its customer
   or lead, and by whoever sees its author (a rep's own visits stay in their reports).
+* A visit plan: its rep's scope (the superiors review the week).
 * A lead: its owner's scope; while unassigned, the managers whose department scope covers the
   team it waits in.
 * Classes, sources, tags and pools are company reference data.
@@ -32,6 +33,7 @@ from .models import (
     TeamRouting,
     VisitorDay,
     VisitorRegistration,
+    VisitPlan,
 )
 
 MODULE = "customers"
@@ -78,6 +80,8 @@ scope.register(FollowUp, scope.ScopeRule(module=MODULE, parents=("customer", "le
 scope.register(Lead, scope.ScopeRule(module=MODULE, unowned=team_leads_see))
 scope.register(ImportJob, scope.ScopeRule(module=MODULE, owner="created_by", handed_over=False))
 scope.register(VisitorRegistration, scope.ScopeRule(module=MODULE, owner="receptionist", handed_over=False))
+# A rep's plans are theirs and their superiors' to see (the weekly review), not handed over.
+scope.register(VisitPlan, scope.ScopeRule(module=MODULE, company="owner__company", handed_over=False))
 # The rotation and the day registers are the site's working lists, readable company-wide; who may
 # move a register up is decided by the service (the registrations themselves stay scoped).
 scope.register(RotationMember, scope.ScopeRule(company_wide=True, company="site__company"))

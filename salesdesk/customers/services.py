@@ -346,6 +346,9 @@ def record_followup(*, by: Employee, content: str, customer: Customer | None = N
             customer.visits += 1
         customer.pool_warned_on = None
         customer.save()
+        from .visit_plans import fulfil
+
+        fulfil(followup)
     else:
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if lead.status == Lead.Status.NEW:

@@ -1,18 +1,24 @@
 from django.urls import path
 
-from . import views, views_imports, views_leads, views_visitors
+from . import views, views_imports, views_leads, views_plans, views_visitors
 
 app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("batch/", views.customer_batch, name="batch"),
+    path("pick/", views_plans.customer_pick, name="pick"),
+    path("visit-plans/", views_plans.week, name="visit_plans"),
+    path("visit-plans/add/", views_plans.plan_add, name="plan_add"),
+    path("visit-plans/<int:pk>/cancel/", views_plans.plan_cancel, name="plan_cancel"),
     path("new/", views.customer_create, name="create"),
     path("duplicates/", views.duplicate_check, name="duplicates"),
     path("pool/", views.pool, name="pool"),
     path("analytics/", views.analytics, name="analytics"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/timeline/", views.customer_timeline, name="timeline"),
+    path("scenes/", views.scene_save, name="scene_save"),
+    path("scenes/<slug:scene_id>/delete/", views.scene_delete, name="scene_delete"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/follow-ups/", views.followup_add, name="followup_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),

@@ -21,7 +21,7 @@ from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
 from salesdesk.org.models import Company, Employee
 from salesdesk.org.views_manage import current_company
 
-from . import selectors, services
+from . import scenes, selectors, services
 from .forms import (
     BatchForm,
     ContactForm,
@@ -110,7 +110,7 @@ def customer_list(request):
     context = {"form": form, "page": page, "scene": scene, "scenes": selectors.CUSTOMER_SCENES,
                "query": query.urlencode(), "manages": manages_customers(request.user),
                "classes": form.lists["customer_class"], "batch_owner": BatchForm(company=company)["owner"],
-               "full_path": request.get_full_path()}
+               "full_path": request.get_full_path(), **saved_scenes_context(request, "customers")}
     if request.htmx and not request.htmx.boosted:
         return render(request, "customers/_customer_table.html", context)
     return render(request, "customers/customer_list.html", context)
@@ -252,7 +252,7 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
         "manages": manages_customers(user),
         "claim_refusal": services.claim_refusal(customer=customer, by=me(request)) if customer.owner_id is None
         and me(request) else "",
-        "followup_form": followup_form or FollowUpForm(customer=customer),
+        "followup_form": followup_form or FollowUpForm(customer=customer, contacts=contacts),
         "contact_form": contact_form or ContactForm(),
         "transfer_form": TransferForm(company=customer.company),
         "reason_form": ReasonForm(),
@@ -261,6 +261,59 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
             pk__in=[duplicate.customer_id for duplicate in duplicates]).values_list("pk", flat=True))
         if can_change else set(),
     }, status=status)
+
+
+# --- saved scenes ---------------------------------------------------------------------------
+
+
+def _person(request) -> Employee | None:
+    """The signed-in person as loaded with the user (by the language middleware): no query."""
+    try:
+        return request.user.employee
+    except Employee.DoesNotExist:
+        return None
+
+
+def saved_scenes_context(request, list_name: str) -> dict:
+    return {"saved_scenes": scenes.scenes_of(_person(request), list_name), "view": request.GET.get("view", "")}
+
+
+def _list_url(list_name: str) -> str:
+    return reverse("customers:leads" if list_name == "leads" else "customers:list")
+
+
+@login_required
+@require_POST
+def scene_save(request):
+    list_name = request.POST.get("list", "customers")
+    person = _person(request)
+    back = _list_url(list_name)
+    if person is None or list_name not in scenes.KEYS:
+        raise Http404
+    try:
+        scene = scenes.save_scene(employee=person, list_name=list_name, name=request.POST.get("name", ""),
+                                  query=request.POST.get("query", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(f"{back}?{scenes.clean_query(list_name, request.POST.get('query', ''))}")
+    messages.success(request, _("Scene %(name)s saved.") % {"name": scene["name"]})
+    return redirect(f"{back}?{scene['query']}&view={scene['id']}")
+
+
+@login_required
+@require_POST
+def scene_delete(request, scene_id):
+    list_name = request.POST.get("list", "customers")
+    person = _person(request)
+    if person is None or list_name not in scenes.KEYS:
+        raise Http404
+    if scenes.delete_scene(employee=person, list_name=list_name, scene_id=scene_id):
+        messages.success(request, _("Scene deleted."))
+    return redirect(_list_url(list_name))
+
+
+# --- customer page ------------------------------------------------------------------------------
 
 
 def _timeline_page(customer, user, before=None) -> dict:

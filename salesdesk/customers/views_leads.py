@@ -17,7 +17,7 @@ from salesdesk.core.scope import get_scoped_or_404
 from . import selectors, services
 from .forms import AssignLeadForm, CustomerForm, FollowUpForm, LeadFilterForm, LeadForm, ReasonForm
 from .models import Customer, Lead
-from .views import PER_PAGE, company_of, manages_customers, me
+from .views import PER_PAGE, company_of, manages_customers, me, saved_scenes_context
 
 
 @login_required
@@ -33,7 +33,8 @@ def lead_list(request):
                      PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "scene": scene, "scenes": selectors.LEAD_SCENES, "query": query.urlencode()}
+    context = {"form": form, "page": page, "scene": scene, "scenes": selectors.LEAD_SCENES, "query": query.urlencode(),
+               **saved_scenes_context(request, "leads")}
     if request.htmx and not request.htmx.boosted:
         return render(request, "customers/_lead_table.html", context)
     return render(request, "customers/lead_list.html", context)

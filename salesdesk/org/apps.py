@@ -13,9 +13,9 @@ class OrgConfig(AppConfig):
         from . import models, queues, scope_rules, versions, versions_queues, versions_scope  # noqa: F401
 
         for model in (models.Company, models.Department, models.Territory, models.Duty,
-                      models.PositionScope, models.Employee, models.Assignment, models.OrgChangeSet,
-                      models.OrgVersion):
+                      models.PositionScope, models.Assignment, models.OrgChangeSet, models.OrgVersion):
             audit.register(model)
+        audit.register(models.Employee, exclude=("preferences",))  # page settings, not the person's record
         audit.register(models.Position, exclude=("scope_levels",))  # a copy of the PositionScope rows
 
         add(MenuItem(key="org", label=_("Org chart"), url_name="org:chart", icon="diagram-3", order=10))

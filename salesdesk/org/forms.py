@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.core.forms import BootstrapForm
+from salesdesk.core.forms import BootstrapForm, Picker
 from salesdesk.core.scope import MODULES, ScopeLevel
 
 from .models import Department, Employee, Grade, OrgChangeSet, Position
@@ -66,25 +66,18 @@ class EmployeeChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.employee_no})" if obj.employee_no else obj.name
 
 
-class EmployeePicker(forms.Widget):
-    """Choose a person by typing (search as you type, `org:people_pick`): a company has
-    thousands of employees, and a select with all of them costs the page more than its data.
-    Renders only the chosen person; the form field still validates against its queryset."""
+class EmployeePicker(Picker):
+    """A person, chosen by typing: a company has thousands of employees, and a select with all of
+    them costs the page more than its data."""
 
-    template_name = "forms/employee_picker.html"
+    url_name = "org:people_pick"
+    placeholder = _("Type a name or employee number")
 
-    def get_context(self, name, value, attrs):
-        from django.urls import reverse
-
-        value = getattr(value, "pk", value)
-        context = super().get_context(name, value, attrs)
-        label = ""
-        if value not in (None, ""):
-            found = Employee.objects.filter(pk=value).values_list("name", "employee_no").first()
-            if found:
-                label = f"{found[0]} ({found[1]})" if found[1] else found[0]
-        context["widget"].update(label=label, url=reverse("org:people_pick"))
-        return context
+    def label_for(self, value) -> str:
+        found = Employee.objects.filter(pk=value).values_list("name", "employee_no").first()
+        if not found:
+            return ""
+        return f"{found[0]} ({found[1]})" if found[1] else found[0]
 
 
 def employee_field(label, *, required: bool = True) -> forms.ModelChoiceField:

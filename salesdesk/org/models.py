@@ -210,6 +210,9 @@ class Employee(models.Model):
     language = models.CharField(_("language"), max_length=16, blank=True, choices=settings.LANGUAGES)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Personal settings of the pages (saved list scenes …), read with the person on every request
+    # at no extra query; written only by the person, through the services of the page concerned.
+    preferences = models.JSONField(_("preferences"), default=dict, blank=True, editable=False)
 
     objects = ScopedManager()
 

@@ -95,3 +95,32 @@ def test_the_rep_imports_a_file_and_exports_the_list(page, live_server, company,
     names = {row[1] for row in book.active.iter_rows(min_row=2, values_only=True)}
     assert {"南京蓝天环保有限公司", "镇江恒力机械有限公司"} <= names
     assert names == set(Customer.objects.filter(owner=rep()).values_list("name", flat=True))
+
+
+def test_the_rep_plans_a_visit_for_the_week_and_the_visit_fulfils_it(page, live_server, company):
+    from salesdesk.customers.models import VisitPlan
+
+    customer = Customer.objects.filter(owner=rep()).order_by("name").first()
+    login(page, live_server, REP, PASSWORD)
+    page.goto(f"{live_server.url}{reverse('customers:visit_plans')}")
+
+    page.fill("#id_customer", customer.name[:4])
+    page.locator(".sd-picker-results button", has_text=customer.name).click()
+    page.fill("#id_purpose", "送新样品")
+    with page.expect_navigation():
+        page.click("#add-plan")
+    today = page.locator(f'[data-day="{timezone.localdate().isoformat()}"]')
+    assert customer.name in today.inner_text()
+    assert today.locator('[data-status="planned"]').count() == 1
+
+    today.locator("a", has_text=customer.name).click()
+    page.wait_for_url("**/customers/*/")
+    page.select_option("#id_method", "visit")
+    page.fill("#id_content", "送样品并讲解安装要求。")
+    with page.expect_navigation():
+        page.click("#save-followup")
+    page.goto(f"{live_server.url}{reverse('customers:visit_plans')}")
+
+    assert page.locator('[data-status="done"]').count() == 1
+    assert page.locator("#plan-summary").get_attribute("data-done") == "1"
+    assert VisitPlan.objects.get(customer=customer).status == VisitPlan.Status.DONE

@@ -63,6 +63,7 @@ class World:
     import_job: object = None
     visitor: object = None
     visitor_day: object = None
+    visit_plan: object = None
     api_tokens: dict = field(default_factory=dict)
 
 
@@ -103,7 +104,10 @@ def world(small_org):
                                           rows=1, rejected_file=b"PK")
     visitors.set_rotation(site=org.departments["shanghai"], employees=[owner, teammate])
     visitor = visitors.register_visitor(site=org.departments["shanghai"], by=owner, name="来访客人", receptionist=owner)
-    world_extra = {"visitor": visitor, "visitor_day": VisitorDay.objects.get()}
+    from salesdesk.customers.visit_plans import plan_visit
+
+    plan = plan_visit(by=owner, customer=customer, planned_on=datetime.date.today() + datetime.timedelta(days=1))
+    world_extra = {"visitor": visitor, "visitor_day": VisitorDay.objects.get(), "visit_plan": plan}
     world = World(org=org, owner=owner, territory=territory, token=token, version=version, draft=draft,
                   submitted=submitted, audit_entry=audit_entry, customer=customer, pooled=pooled, lead=lead,
                   followup=followup, import_job=import_job, **world_extra)
@@ -217,6 +221,10 @@ ROWS = [
         data={"comment": "名称再议"}),
     # customers: the owner's customer (collaborator: read only), a customer in the company pool
     Row("customers:list", everyone(200)),
+    # Saved scenes are the person's own: everyone saves and deletes theirs, then goes back to the list.
+    Row("customers:scene_save", everyone(302), method="post", data={"list": "customers", "name": "A类",
+                                                                     "query": "level=A"}),
+    Row("customers:scene_delete", everyone(302), method="post", args=lambda w: ["abc123"], data={"list": "leads"}),
     Row("customers:batch", everyone(302), method="post"),  # nothing selected: back to the list with a message
     Row("customers:create", everyone(200)),
     Row("customers:duplicates", everyone(200)),
@@ -244,6 +252,13 @@ ROWS = [
     Row("customers:import_progress", CHANGES_CUSTOMER, args=owners_import),
     Row("customers:import_rejected", CHANGES_CUSTOMER, args=owners_import),
     Row("customers:visitors", everyone(200)),
+    Row("customers:pick", everyone(200), data={"q": "客户"}),
+    Row("customers:visit_plans", everyone(200)),
+    Row("customers:plan_add", everyone(302), method="post", data={}),  # nothing chosen: back with a message
+    # The owner cancels; his superior and the director see the plan (the refusal comes back as a
+    # message); the collaborator on the customer does not see the rep's plans at all.
+    Row("customers:plan_cancel", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=lambda w: [w.visit_plan.pk]),
     Row("customers:visitor_add", everyone(302), method="post"),  # incomplete: back with a message
     Row("customers:visitor_report", everyone(200)),
     # The rotation is set by managers whose department scope covers the site (here: the director).
@@ -297,6 +312,8 @@ ROWS = [
     Row("api:get_lead", {**CHANGES_CUSTOMER, "anonymous": 401}, api=True, args=owners_lead),
     Row("api:lead_not_allowed", everyone(405, anonymous=405), method="delete", api=True, args=owners_lead),
     Row("api:list_pools", everyone(200, anonymous=401), api=True),
+    Row("api:list_visit_plans", everyone(200, anonymous=401), api=True),
+    Row("api:create_visit_plan", everyone(422, anonymous=401), method="post", api=True, json=True),
     Row("api:list_visitor_registrations", everyone(200, anonymous=401), api=True),
     Row("api:get_visitor_registration", {**CHANGES_CUSTOMER, "anonymous": 401}, api=True,
         args=lambda w: [w.visitor.pk]),

@@ -9,6 +9,7 @@ unassigned leads: managers whose department scope covers the team) but nothing o
 The check runs before and after departments move.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -30,7 +31,7 @@ from salesdesk.core.tests.test_scope_properties import (
     worlds,
 )
 from salesdesk.customers import services
-from salesdesk.customers.models import Contact, Customer, CustomerPool, FollowUp, Lead
+from salesdesk.customers.models import Contact, Customer, CustomerPool, FollowUp, Lead, VisitPlan
 from salesdesk.org import services as org_services
 
 READ, WRITE = Collaborator.Access.READ, Collaborator.Access.WRITE
@@ -46,6 +47,7 @@ class Records:
     followups: list  # (author employee, customer or None, lead or None)
     lead_owner: list  # lead -> employee index or None
     lead_team: list  # lead -> department index or None
+    visit_plans: list = ()  # (rep employee, customer)
 
 
 @st.composite
@@ -73,10 +75,11 @@ def customer_worlds(draw):
             followups.append((author, None, draw(st.integers(0, len(lead_owner) - 1))))
         else:
             followups.append((author, draw(st.integers(0, customers - 1)), None))
+    visit_plans = draw(st.lists(st.tuples(st.integers(0, employees - 1), st.integers(0, customers - 1)), max_size=4))
     # Department moves only: they change which pools and teams a manager covers.
     world.moves = [move for move in world.moves if move[0] in ("department", "rename")]
     return world, Records(customer_owner, customer_pool, collaborators, contact_customer, followups, lead_owner,
-                          lead_team)
+                          lead_team, visit_plans)
 
 
 # --- the oracle -----------------------------------------------------------------------------
@@ -149,6 +152,9 @@ def expected(world, records, employee) -> dict:
         "contacts": {i for i, c in enumerate(records.contact_customer) if c in customers},
         "followups": followups,
         "leads": leads,
+        # A rep's plans: theirs and whoever's scope covers them; the customer grants nothing.
+        "visit_plans": {index for index, (rep, _customer) in enumerate(records.visit_plans)
+                        if not world.emp_left[employee] and (owners == EVERYONE or rep in owners)},
     }
 
 
@@ -189,7 +195,10 @@ def build_records(records, built):
                                          customer=customers[c] if c is not None else None,
                                          lead=leads[lead] if lead is not None else None, at=customers[0].created_at)
                  for author, c, lead in records.followups]
-    return {"customers": customers, "contacts": contacts, "leads": leads, "followups": followups}
+    plans = [VisitPlan.objects.create(owner=built.employees[rep], customer=customers[c],
+                                      planned_on=datetime.date(2030, 1, 1)) for rep, c in records.visit_plans]
+    return {"customers": customers, "contacts": contacts, "leads": leads, "followups": followups,
+            "visit_plans": plans}
 
 
 def _customer_type():
@@ -208,9 +217,10 @@ def check(world, records, built, made):
             "contacts": set(Contact.objects.restrict(user).values_list("pk", flat=True)),
             "followups": set(FollowUp.objects.restrict(user).values_list("pk", flat=True)),
             "leads": set(Lead.objects.restrict(user).values_list("pk", flat=True)),
+            "visit_plans": set(VisitPlan.objects.restrict(user).values_list("pk", flat=True)),
         }
         kinds = {"customers/view": "customers", "customers/change": "customers", "contacts": "contacts",
-                 "followups": "followups", "leads": "leads"}
+                 "followups": "followups", "leads": "leads", "visit_plans": "visit_plans"}
         wanted = {key: {made[kinds[key]][i].pk for i in indexes}
                   for key, indexes in expected(world, records, index).items()}
         assert seen == wanted, f"employee {index}"
