@@ -431,6 +431,20 @@ def claim(*, customer: Customer, by: Employee) -> Customer:
 
 
 @transaction.atomic
+def claim_many(*, customers, by: Employee) -> tuple[list[Customer], list[tuple[Customer, str]]]:
+    """Claim several pool customers at once, in the order given, each under the pool's rules —
+    the limits count the claims made just before in the same batch. Returns what was claimed
+    and what was refused with the reason; one transaction."""
+    claimed, refused = [], []
+    for customer in customers:
+        try:
+            claimed.append(claim(customer=customer, by=by))
+        except ValidationError as error:
+            refused.append((customer, " ".join(error.messages)))
+    return claimed, refused
+
+
+@transaction.atomic
 def assign_from_pool(*, customer: Customer, to_owner: Employee, by: Employee | None, reason: str = "") -> Customer:
     """A manager hands a pool customer to someone (no claim limits apply)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)

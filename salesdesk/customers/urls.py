@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/follow-ups/", views.followup_add, name="followup_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/claim/", views.customer_claim, name="claim"),
+    path("pool/claim/", views.pool_claim, name="pool_claim"),
     path("<int:pk>/release/", views.customer_release, name="release"),
     path("<int:pk>/transfer/", views.customer_transfer, name="transfer"),
     path("<int:pk>/merge/", views.customer_merge, name="merge"),

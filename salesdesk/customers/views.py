@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
@@ -399,6 +400,28 @@ def customer_claim(request, pk):
     else:
         messages.success(request, _("%(name)s is now your customer.") % {"name": customer.name})
     return redirect(_back(request, reverse("customers:detail", args=[customer.pk])))
+
+
+@login_required
+@require_POST
+def pool_claim(request):
+    """Claim the customers ticked on the pool page; the rep stays on the page."""
+    actor = me(request)
+    if actor is None:
+        raise Http404
+    back = _back(request, reverse("customers:pool"))
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    chosen = list(selectors.pool_customers(request.user).filter(pk__in=ids).order_by("pk"))
+    if not chosen:
+        messages.error(request, _("Tick the customers to claim first."))
+        return redirect(back)
+    claimed, refused = services.claim_many(customers=chosen, by=actor)
+    if claimed:
+        messages.success(request, ngettext("%(count)d customer claimed.", "%(count)d customers claimed.",
+                                           len(claimed)) % {"count": len(claimed)})
+    for customer, reason in refused:
+        messages.error(request, _("%(name)s: %(reason)s") % {"name": customer.name, "reason": reason})
+    return redirect(back)
 
 
 @login_required

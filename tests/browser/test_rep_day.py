@@ -124,3 +124,19 @@ def test_the_rep_plans_a_visit_for_the_week_and_the_visit_fulfils_it(page, live_
     assert page.locator('[data-status="done"]').count() == 1
     assert page.locator("#plan-summary").get_attribute("data-done") == "1"
     assert VisitPlan.objects.get(customer=customer).status == VisitPlan.Status.DONE
+
+
+def test_the_rep_claims_two_customers_at_once_and_stays_on_the_pool_page(page, live_server, company):
+    login(page, live_server, REP, PASSWORD)
+    page.goto(f"{live_server.url}{reverse('customers:pool')}")
+    rows = page.locator("#pool-table tr[data-customer]")
+    ids = [int(rows.nth(n).get_attribute("data-customer")) for n in range(2)]
+
+    for pk in ids:
+        page.check(f'#pool-table tr[data-customer="{pk}"] input[name=ids]')
+    with page.expect_navigation():
+        page.click("#claim-selected")
+
+    assert page.url.endswith(reverse("customers:pool"))
+    assert "已领取 2 个客户" in page.locator(".alert-success").inner_text()
+    assert set(Customer.objects.filter(pk__in=ids).values_list("owner", flat=True)) == {rep().pk}

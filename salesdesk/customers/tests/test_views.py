@@ -120,6 +120,32 @@ def test_claiming_from_the_pool_page_keeps_the_rep_on_the_pool_page(org):
     assert pooled.owner == org.people["owner"]
 
 
+def test_a_batch_claim_takes_what_the_daily_limit_allows_and_says_why_not_the_rest(org):
+    from salesdesk.customers.models import CustomerPool
+
+    CustomerPool.objects.filter(company=org.company).update(max_claims_per_day=2)
+    pooled = [customer(org, None, f"公海客户{n}号") for n in range(3)]
+    client = client_for(org, "owner")
+    back = reverse("customers:pool") + "?q=%E5%85%AC%E6%B5%B7"  # ?q=公海
+
+    response = client.post(reverse("customers:pool_claim"), {"ids": [c.pk for c in pooled], "next": back},
+                           follow=True)
+
+    owners = [Customer.objects.get(pk=c.pk).owner for c in pooled]
+    assert response.redirect_chain[-1][0] == back
+    assert owners == [org.people["owner"], org.people["owner"], None]
+    said = [str(message) for message in response.context["messages"]]
+    assert said[0] == "2 customers claimed." and said[1].startswith("公海客户2号: ")
+
+
+def test_a_batch_claim_ignores_customers_that_are_not_in_a_pool_the_rep_sees(org, customers):
+    client = client_for(org, "owner")
+
+    client.post(reverse("customers:pool_claim"), {"ids": [customers["teammate"].pk]})
+
+    assert Customer.objects.get(pk=customers["teammate"].pk).owner == org.people["teammate"]
+
+
 def test_a_batch_transfer_by_a_manager_moves_the_customers_and_returns_to_the_list(org, customers):
     client = client_for(org, "superior")
     back = reverse("customers:list") + "?scene=team"
