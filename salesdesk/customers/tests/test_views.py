@@ -135,7 +135,7 @@ def test_a_batch_claim_takes_what_the_daily_limit_allows_and_says_why_not_the_re
     assert response.redirect_chain[-1][0] == back
     assert owners == [org.people["owner"], org.people["owner"], None]
     said = [str(message) for message in response.context["messages"]]
-    assert said[0] == "2 customers claimed." and said[1].startswith("公海客户2号: ")
+    assert said[0] == "已领取 2 个客户。" and said[1].startswith("公海客户2号：")  # the page speaks Chinese
 
 
 def test_a_batch_claim_ignores_customers_that_are_not_in_a_pool_the_rep_sees(org, customers):
