@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_imports, views_leads, views_plans, views_visitors
+from . import views, views_imports, views_leads, views_plans, views_settings, views_visitors
 
 app_name = "customers"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("batch/", views.customer_batch, name="batch"),
     path("pick/", views_plans.customer_pick, name="pick"),
+    path("settings/", views_settings.settings_page, name="settings"),
+    path("settings/pools/new/", views_settings.pool_edit, name="pool_new"),
+    path("settings/pools/<int:pk>/", views_settings.pool_edit, name="pool_edit"),
     path("visit-plans/", views_plans.week, name="visit_plans"),
     path("visit-plans/add/", views_plans.plan_add, name="plan_add"),
     path("visit-plans/<int:pk>/cancel/", views_plans.plan_cancel, name="plan_cancel"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
 from salesdesk.org.models import Company, Employee
+from salesdesk.org.versions import is_org_admin
 from salesdesk.org.views_manage import current_company
 
 from . import scenes, selectors, services
@@ -111,7 +112,8 @@ def customer_list(request):
     context = {"form": form, "page": page, "scene": scene, "scenes": selectors.CUSTOMER_SCENES,
                "query": query.urlencode(), "manages": manages_customers(request.user),
                "classes": form.lists["customer_class"], "batch_owner": BatchForm(company=company)["owner"],
-               "full_path": request.get_full_path(), **saved_scenes_context(request, "customers")}
+               "full_path": request.get_full_path(), **saved_scenes_context(request, "customers"),
+               "configures": is_org_admin(request.user)}
     if request.htmx and not request.htmx.boosted:
         return render(request, "customers/_customer_table.html", context)
     return render(request, "customers/customer_list.html", context)

@@ -253,6 +253,9 @@ ROWS = [
     Row("customers:import_rejected", CHANGES_CUSTOMER, args=owners_import),
     Row("customers:visitors", everyone(200)),
     Row("customers:pick", everyone(200), data={"q": "客户"}),
+    Row("customers:settings", ADMIN_ONLY_PAGE),
+    Row("customers:pool_new", ADMIN_ONLY_PAGE),
+    Row("customers:pool_edit", ADMIN_ONLY_PAGE, args=lambda w: [w.pooled.pool_id]),
     Row("customers:pool_claim", everyone(302), method="post", data={}),  # nothing ticked: back with a message
     Row("customers:visit_plans", everyone(200)),
     Row("customers:plan_add", everyone(302), method="post", data={}),  # nothing chosen: back with a message
