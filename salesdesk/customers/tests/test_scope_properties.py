@@ -31,7 +31,17 @@ from salesdesk.core.tests.test_scope_properties import (
     worlds,
 )
 from salesdesk.customers import services
-from salesdesk.customers.models import Contact, Customer, CustomerPool, FollowUp, Lead, VisitPlan
+from salesdesk.customers.models import (
+    Contact,
+    Customer,
+    CustomerPool,
+    FollowUp,
+    ImportJob,
+    Lead,
+    OwnershipChange,
+    VisitorRegistration,
+    VisitPlan,
+)
 from salesdesk.org import services as org_services
 
 READ, WRITE = Collaborator.Access.READ, Collaborator.Access.WRITE
@@ -48,6 +58,9 @@ class Records:
     lead_owner: list  # lead -> employee index or None
     lead_team: list  # lead -> department index or None
     visit_plans: list = ()  # (rep employee, customer)
+    receptions: list = ()  # visitor registration -> receptionist employee
+    imports: list = ()  # import job -> employee who uploaded it
+    history_customer: list = ()  # ownership change -> customer (read back after building)
 
 
 @st.composite
@@ -76,10 +89,12 @@ def customer_worlds(draw):
         else:
             followups.append((author, draw(st.integers(0, customers - 1)), None))
     visit_plans = draw(st.lists(st.tuples(st.integers(0, employees - 1), st.integers(0, customers - 1)), max_size=4))
+    receptions = draw(st.lists(st.integers(0, employees - 1), max_size=3))
+    imports = draw(st.lists(st.integers(0, employees - 1), max_size=3))
     # Department moves only: they change which pools and teams a manager covers.
     world.moves = [move for move in world.moves if move[0] in ("department", "rename")]
     return world, Records(customer_owner, customer_pool, collaborators, contact_customer, followups, lead_owner,
-                          lead_team, visit_plans)
+                          lead_team, visit_plans, receptions, imports)
 
 
 # --- the oracle -----------------------------------------------------------------------------
@@ -155,6 +170,13 @@ def expected(world, records, employee) -> dict:
         # A rep's plans: theirs and whoever's scope covers them; the customer grants nothing.
         "visit_plans": {index for index, (rep, _customer) in enumerate(records.visit_plans)
                         if not world.emp_left[employee] and (owners == EVERYONE or rep in owners)},
+        # Receptions and uploads: whoever's scope covers the receptionist or the uploader.
+        "receptions": {index for index, person in enumerate(records.receptions)
+                       if not world.emp_left[employee] and (owners == EVERYONE or person in owners)},
+        "imports": {index for index, person in enumerate(records.imports)
+                    if not world.emp_left[employee] and (owners == EVERYONE or person in owners)},
+        # Ownership history follows its customer.
+        "ownership": {index for index, customer in enumerate(records.history_customer) if customer in customers},
     }
 
 
@@ -197,8 +219,17 @@ def build_records(records, built):
                  for author, c, lead in records.followups]
     plans = [VisitPlan.objects.create(owner=built.employees[rep], customer=customers[c],
                                       planned_on=datetime.date(2030, 1, 1)) for rep, c in records.visit_plans]
+    receptions = [VisitorRegistration.objects.create(
+        company=company, site=built.departments[0], visited_at=customers[0].created_at, name=f"来访{i}",
+        receptionist=built.employees[person]) for i, person in enumerate(records.receptions)]
+    imports = [ImportJob.objects.create(company=company, kind="customers", created_by=built.employees[person],
+                                        file_name=f"导入{i}.csv", content=b"", mapping={}, rows=0)
+               for i, person in enumerate(records.imports)]
+    history = list(OwnershipChange.objects.filter(customer__in=customers).order_by("pk"))
+    position = {customer.pk: index for index, customer in enumerate(customers)}
+    records.history_customer = [position[change.customer_id] for change in history]
     return {"customers": customers, "contacts": contacts, "leads": leads, "followups": followups,
-            "visit_plans": plans}
+            "visit_plans": plans, "receptions": receptions, "imports": imports, "ownership": history}
 
 
 def _customer_type():
@@ -218,9 +249,13 @@ def check(world, records, built, made):
             "followups": set(FollowUp.objects.restrict(user).values_list("pk", flat=True)),
             "leads": set(Lead.objects.restrict(user).values_list("pk", flat=True)),
             "visit_plans": set(VisitPlan.objects.restrict(user).values_list("pk", flat=True)),
+            "receptions": set(VisitorRegistration.objects.restrict(user).values_list("pk", flat=True)),
+            "imports": set(ImportJob.objects.restrict(user).values_list("pk", flat=True)),
+            "ownership": set(OwnershipChange.objects.restrict(user).values_list("pk", flat=True)),
         }
         kinds = {"customers/view": "customers", "customers/change": "customers", "contacts": "contacts",
-                 "followups": "followups", "leads": "leads", "visit_plans": "visit_plans"}
+                 "followups": "followups", "leads": "leads", "visit_plans": "visit_plans",
+                 "receptions": "receptions", "imports": "imports", "ownership": "ownership"}
         wanted = {key: {made[kinds[key]][i].pk for i in indexes}
                   for key, indexes in expected(world, records, index).items()}
         assert seen == wanted, f"employee {index}"
