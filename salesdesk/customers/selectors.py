@@ -159,7 +159,7 @@ def _changed_labels(entry) -> list[str]:
     return labels
 
 
-TIMELINE_PAGE = 30
+TIMELINE_PAGE = 20
 
 
 def customer_timeline(customer: Customer, user, limit: int = TIMELINE_PAGE, before=None) -> list[TimelineItem]:

@@ -240,7 +240,8 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
 
     from salesdesk.core.models import Collaborator
 
-    duplicates = services.find_duplicates(company=customer.company, name=customer.name,
+    company = Company(pk=customer.company_id)  # only its id is needed: no query for the company row
+    duplicates = services.find_duplicates(company=company, name=customer.name,
                                           credit_code=customer.credit_code, mobiles=[customer.mobile],
                                           exclude_ids=[customer.pk])
     collaborators = Collaborator.objects.filter(content_type=ContentType.objects.get_for_model(Customer),
@@ -257,7 +258,7 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
         and me(request) else "",
         "followup_form": followup_form or FollowUpForm(customer=customer, contacts=contacts),
         "contact_form": contact_form or ContactForm(),
-        "transfer_form": TransferForm(company=customer.company),
+        "transfer_form": TransferForm(company=company),
         "reason_form": ReasonForm(),
         "duplicates": duplicates,
         "mergeable": set(Customer.objects.restrict(user, "change").filter(
@@ -342,8 +343,8 @@ def customer_timeline(request, pk):
 
 
 def _customer(request, pk, action="view"):
-    return get_scoped_or_404(Customer.objects.select_related("owner", "pool", "customer_class", "source", "company",
-                                                             "department", "territory"),
+    # The relations the pages show; each more join costs PostgreSQL planning time on every view.
+    return get_scoped_or_404(Customer.objects.select_related("owner", "pool", "customer_class", "source", "department"),
                              request.user, action, pk=pk)
 
 

@@ -378,10 +378,12 @@ def test_the_customer_page_shows_the_latest_entries_and_loads_older_ones_on_requ
     more = client.get(reverse("customers:timeline", args=[mine.pk]), {"before": page.context["timeline_more"]})
     older = [entry.item.content for entry in more.context["timeline"] if entry.kind == "followup"]
 
-    assert len(page.context["timeline"]) == 30  # the newest entry is the customer's creation, then 29 visits
-    assert shown == [f"第{n}次" for n in range(29)]
-    assert older == [f"第{n}次" for n in range(29, 40)]
-    assert 'id="timeline-more"' in page.content.decode() and 'id="timeline-more"' not in more.content.decode()
+    assert len(page.context["timeline"]) == 20  # the newest entry is the customer's creation, then 19 visits
+    assert shown == [f"第{n}次" for n in range(19)]
+    assert older == [f"第{n}次" for n in range(19, 39)]  # the next 20, and a link to the last one
+    last = client.get(reverse("customers:timeline", args=[mine.pk]), {"before": more.context["timeline_more"]})
+    assert [entry.item.content for entry in last.context["timeline"]] == ["第39次"]
+    assert 'id="timeline-more"' in page.content.decode() and 'id="timeline-more"' not in last.content.decode()
 
 
 def test_the_older_entries_link_without_a_date_is_refused_plainly(org, customers):
