@@ -6,4 +6,5 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import lookups  # noqa: F401  (registers `__any_of`)
+        # Registers `__any_of`, and the scope rules of core's own models.
+        from . import lookups, scope_rules  # noqa: F401
