@@ -595,6 +595,7 @@ def merge_customers(*, keep: Customer, merge: Customer, by: Employee | None) -> 
     keep.save()
     merge.contacts.update(customer=keep, is_primary=False)
     merge.followups.update(customer=keep)
+    merge.visit_plans.update(customer=keep)
     merge.leads.update(customer=keep)
     merge.ownership_changes.update(customer=keep)
     keep.tags.add(*merge.tags.all())

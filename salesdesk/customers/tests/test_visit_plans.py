@@ -136,3 +136,15 @@ def test_the_api_plans_a_visit_and_lists_plans_in_scope(org, customers):
     assert foreign.status_code == 404
     assert [item["purpose"] for item in client.get("/api/v1/visit-plans/", **headers["owner"]).json()["results"]] == ["回访"]
     assert client.get("/api/v1/visit-plans/", **headers["outsider"]).json()["results"] == []
+
+
+def test_merging_customers_keeps_the_visit_plans_of_the_merged_one(org, customers):
+    rep = org.people["owner"]
+    keep = services.create_customer(company=org.company, by=rep, owner=rep, name="南京华东机电有限公司")
+    other = services.create_customer(company=org.company, by=rep, owner=rep, name="南京华东机电设备有限公司",
+                                     allow_similar=True)
+    plan = visit_plans.plan_visit(by=rep, customer=other, planned_on=timezone.localdate(), purpose="看设备")
+
+    services.merge_customers(keep=keep, merge=other, by=rep)
+
+    assert VisitPlan.objects.get(pk=plan.pk).customer == keep
