@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "salesdesk.accounts",
     "salesdesk.workbench",
     "salesdesk.customers",
+    "salesdesk.notifications",
+    "salesdesk.approvals",
+    "salesdesk.sales",
     "salesdesk.api",
 ]
 
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "salesdesk.core.context_processors.navigation",
+                "salesdesk.notifications.context_processors.unread",
             ],
         },
     },

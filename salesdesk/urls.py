@@ -12,6 +12,9 @@ urlpatterns = [
     path("org/", include("salesdesk.org.urls")),
     path("audit/", include("salesdesk.audit.urls")),
     path("customers/", include("salesdesk.customers.urls")),
+    path("sales/", include("salesdesk.sales.urls")),
+    path("approvals/", include("salesdesk.approvals.urls")),
+    path("notifications/", include("salesdesk.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),  # superusers only, see salesdesk.admin_site
 ]

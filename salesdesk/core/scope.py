@@ -69,6 +69,7 @@ class ScopeRule:
     company_wide  reference data every active employee of the company may read (departments,
                   positions, territories); changing it is for administrators only
     company       lookup from the record to its company
+    personal      only the owner sees the record, whatever their scope (notifications); no module
     """
 
     module: str = ""
@@ -80,13 +81,14 @@ class ScopeRule:
     handed_over: bool = True
     company_wide: bool = False
     company: str = "company"  # lookup to the record's company
+    personal: bool = False
 
 
 _RULES: dict[type, ScopeRule] = {}
 
 
 def register(model: type, rule: ScopeRule) -> None:
-    if not rule.company_wide and rule.module not in MODULES:
+    if not rule.company_wide and not rule.personal and rule.module not in MODULES:
         raise ValueError(f"Unknown scope module {rule.module!r} for {model.__name__}")
     _RULES[model] = rule
 
@@ -260,6 +262,8 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
         return nothing  # fail closed: a model nobody described is shown to nobody
     if scope.employee_id is None:
         return nothing
+    if rule.personal:
+        return Q(**{rule.owner: scope.employee_id})
     if rule.company_wide:
         if action != Action.VIEW:
             return nothing

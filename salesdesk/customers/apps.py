@@ -22,7 +22,7 @@ class CustomersConfig(AppConfig):
 
         HANDOVER_PAGES.append((_("Hand over customers and leads"), "customers:handover"))
 
-        add(MenuItem(key="customers", label=_("Customers"), url_name="customers:list", icon="building", order=3))
-        add(MenuItem(key="leads", label=_("Leads"), url_name="customers:leads", icon="funnel", order=4))
-        add(MenuItem(key="visitors", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6))
-        add(MenuItem(key="pool", label=_("Customer pool"), url_name="customers:pool", icon="water", order=5))
+        add(MenuItem(key="customers", group="customers", label=_("Customers"), url_name="customers:list", icon="building", order=3))
+        add(MenuItem(key="leads", group="customers", label=_("Leads"), url_name="customers:leads", icon="funnel", order=4))
+        add(MenuItem(key="visitors", group="customers", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6))
+        add(MenuItem(key="pool", group="customers", label=_("Customer pool"), url_name="customers:pool", icon="water", order=5))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from salesdesk.core.forms import BootstrapForm, Picker
 from salesdesk.org.forms import active_employees, employee_field
 
-from .models import Contact, Customer, CustomerClass, FollowUp, Lead, LeadSource, Level
+from .models import Channel, Contact, Customer, CustomerClass, FollowUp, Lead, LeadSource, Level
 from .selectors import CUSTOMER_SCENES, CUSTOMER_SORTS, LEAD_SCENES
 
 
@@ -28,6 +28,7 @@ class CustomerForm(CompanyChoices, BootstrapForm):
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     customer_class = forms.ModelChoiceField(label=_("Class"), queryset=CustomerClass.objects.none(), required=False)
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Channel.choices], required=False)
     source = forms.ModelChoiceField(label=_("Source"), queryset=LeadSource.objects.none(), required=False)
     industry = forms.CharField(label=_("Industry"), max_length=64, required=False)
     size = forms.ChoiceField(label=_("Size"), choices=[("", "—"), *Customer.Size.choices], required=False)

@@ -23,6 +23,16 @@ class Level(models.TextChoices):
     C = "C", _("C (small)")
 
 
+class Channel(models.TextChoices):
+    """How the customer buys from us; price lists can be per channel."""
+
+    DIRECT = "direct", _("direct customer")
+    DISTRIBUTOR = "distributor", _("distributor")
+    AGENT = "agent", _("agent")
+    RETAIL = "retail", _("retail")
+    ONLINE = "online", _("online")
+
+
 class CustomerClass(models.Model):
     """A classification (分类) a company gives its customers: 潜在, 意向, 重点, 成交, 流失 by default."""
 
@@ -171,6 +181,7 @@ class Customer(models.Model):
     customer_class = models.ForeignKey(CustomerClass, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+", verbose_name=_("class"))
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
     owner = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="customers",
                               verbose_name=_("owner"))
     owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)

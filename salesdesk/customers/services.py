@@ -45,8 +45,8 @@ DEFAULT_SOURCES = [
 
 CUSTOMER_FIELDS = {
     "kind", "name", "credit_code", "industry", "size", "country", "province", "city", "district", "address",
-    "postal_code", "phone", "mobile", "intended_unit", "budget", "source", "customer_class", "level", "territory",
-    "notes", "is_locked", "next_followup_on",
+    "postal_code", "phone", "mobile", "intended_unit", "budget", "source", "customer_class", "level", "channel",
+    "territory", "notes", "is_locked", "next_followup_on",
 }
 CONTACT_FIELDS = {"name", "title", "mobile", "phone", "wechat", "email", "role", "is_primary", "notes"}
 

@@ -18,10 +18,10 @@ class OrgConfig(AppConfig):
         audit.register(models.Employee, exclude=("preferences",))  # page settings, not the person's record
         audit.register(models.Position, exclude=("scope_levels",))  # a copy of the PositionScope rows
 
-        add(MenuItem(key="org", label=_("Org chart"), url_name="org:chart", icon="diagram-3", order=10))
-        add(MenuItem(key="people", label=_("People"), url_name="org:people", icon="people", order=20))
-        add(MenuItem(key="headcount", label=_("Headcount"), url_name="org:headcount", icon="table", order=30))
-        add(MenuItem(key="org-versions", label=_("Org versions"), url_name="org:versions", icon="clock-history",
+        add(MenuItem(key="org", group="org", label=_("Org chart"), url_name="org:chart", icon="diagram-3", order=10))
+        add(MenuItem(key="people", group="org", label=_("People"), url_name="org:people", icon="people", order=20))
+        add(MenuItem(key="headcount", group="org", label=_("Headcount"), url_name="org:headcount", icon="table", order=30))
+        add(MenuItem(key="org-versions", group="org", label=_("Org versions"), url_name="org:versions", icon="clock-history",
                      order=40))
-        add(MenuItem(key="org-manage", label=_("Org maintenance"), url_name="org:manage", icon="pencil-square",
+        add(MenuItem(key="org-manage", group="org", label=_("Org maintenance"), url_name="org:manage", icon="pencil-square",
                      order=50, visible=lambda request: versions.is_org_admin(request.user)))

@@ -16,6 +16,8 @@ class Queue:
     # Duty queues that bring this one along: "about to return to the pool" comes with "follow-ups
     # due", so the templates' duties need not name every queue a rep's work implies.
     comes_with: tuple[str, ...] = ()
+    # Shown to anyone with something in it, duty or not: approvals reach 法务 and 财务 too.
+    shown_when_waiting: bool = False
 
 
 QUEUES: dict[str, Queue] = {}
@@ -51,10 +53,16 @@ def queue_keys_for(user) -> list[str]:
 
 def cards_for(user) -> list[dict]:
     cards = []
-    for key in queue_keys_for(user):
+    keys = queue_keys_for(user)
+    for key in sorted(set(QUEUES), key=lambda key: QUEUES[key].order):
         queue = QUEUES[key]
+        if key not in keys and not queue.shown_when_waiting:
+            continue
+        count = queue.count(user)
+        if key not in keys and not count:
+            continue
         cards.append({"key": key, "title": queue.title, "description": queue.description,
-                      "count": queue.count(user), "url": queue.url(user)})
+                      "count": count, "url": queue.url(user)})
     return cards
 
 

@@ -8,10 +8,37 @@ class ScopetestConfig(AppConfig):
     def ready(self):
         from salesdesk.core import scope
 
-        from .models import Account, Ticket, Unregistered
+        from .models import Account, Memo, Ticket, Unregistered
 
         scope.register_module("testing", "testing")
         scope.register(Account, scope.ScopeRule(module="testing", owner="owner", collaborators=True))
         scope.register(Ticket, scope.ScopeRule(module="testing", owner="owner", via=("account",),
                                                collaborators=True))
+        scope.register(Memo, scope.ScopeRule(module="testing", owner="owner", collaborators=True))
         del Unregistered  # deliberately without a rule: must show nothing to non-admins
+
+        _register_memo(Memo)
+
+
+def _register_memo(Memo):
+    from decimal import Decimal
+
+    from django.db.models import F
+
+    from salesdesk.approvals import registry
+
+    def moved_to(status, count=False):
+        def handler(memo, request):
+            Memo.objects.filter(pk=memo.pk).update(status=status, **({"approvals": F("approvals") + 1} if count else {}))
+        return handler
+
+    registry.register(registry.DocumentType(
+        key="memo", label="Memo", model=Memo,
+        facts=lambda memo: registry.Facts(amount=memo.amount, discount=memo.discount or Decimal(0),
+                                          customer_level=memo.level,
+                                          product_lines=tuple(filter(None, memo.lines.split(","))),
+                                          owner_id=memo.owner_id, below_floor=memo.below_floor),
+        title=lambda memo: memo.title,
+        on_approved=moved_to("approved", count=True), on_rejected=moved_to("rejected"),
+        on_returned=moved_to("draft"), on_withdrawn=moved_to("draft"),
+    ))

@@ -31,3 +31,22 @@ class Unregistered(models.Model):
 
     def __str__(self):
         return f"{type(self).__name__} {self.pk}"
+
+
+class Memo(models.Model):
+    """A stand-in document for the approval engine: it has an owner, an amount and a state the
+    engine's handlers move."""
+
+    title = models.CharField(max_length=50)
+    owner = models.ForeignKey("org.Employee", null=True, on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    discount = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    level = models.CharField(max_length=1, blank=True)
+    lines = models.CharField(max_length=100, blank=True)
+    below_floor = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, default="draft")
+    approvals = models.PositiveIntegerField(default=0)  # how often on_approved ran
+    objects = ScopedManager()
+
+    def __str__(self):
+        return self.title

@@ -184,9 +184,11 @@ def test_the_api_root_points_to_the_docs_and_every_resource_without_showing_data
     body = response.json()
     assert response.status_code == 200
     assert (body["docs"], body["openapi"]) == ("/api/v1/docs", "/api/v1/openapi.json")
-    assert sorted(body["resources"]) == ["audit", "contacts", "customers", "departments", "employees", "follow-ups",
-                                         "leads", "pools", "positions", "territories", "visit-plans",
-                                         "visitor-registrations"]
+    assert sorted(body["resources"]) == [
+        "approvals", "audit", "contacts", "contracts", "customers", "departments", "employees", "follow-ups", "leads",
+        "notifications", "orders", "pools", "positions", "price-lists", "products", "quotations", "territories",
+        "visit-plans",
+        "visitor-registrations"]
     for url in body["resources"].values():
         assert Client().get(url).status_code == 401
     assert "李代表" not in response.content.decode()

@@ -64,6 +64,16 @@ class World:
     visitor: object = None
     visitor_day: object = None
     visit_plan: object = None
+    approval: object = None
+    chain: object = None
+    notification: object = None
+    product: object = None
+    price_list: object = None
+    price_change: object = None
+    quotation: object = None
+    contract: object = None
+    attachment: object = None
+    order: object = None
     api_tokens: dict = field(default_factory=dict)
 
 
@@ -108,12 +118,73 @@ def world(small_org):
 
     plan = plan_visit(by=owner, customer=customer, planned_on=datetime.date.today() + datetime.timedelta(days=1))
     world_extra = {"visitor": visitor, "visitor_day": VisitorDay.objects.get(), "visit_plan": plan}
+    world_extra.update(_approval_of_owners_memo(org))
+    world_extra.update(_product_with_a_price_to_check(org))
     world = World(org=org, owner=owner, territory=territory, token=token, version=version, draft=draft,
                   submitted=submitted, audit_entry=audit_entry, customer=customer, pooled=pooled, lead=lead,
                   followup=followup, import_job=import_job, **world_extra)
+    _quotation_of_the_owner(world)
     for role, key in PEOPLE.items():
         world.api_tokens[role] = account_services.create_api_token(user=org.user(key), name="matrix")[1]
     return world
+
+
+def _approval_of_owners_memo(org) -> dict:
+    """The owner submits a memo (tests/scopetest) whose one step is his direct superior's."""
+    from decimal import Decimal
+
+    from salesdesk.approvals import services as approvals
+    from salesdesk.approvals.models import ApprovalChain, ApprovalStep
+    from salesdesk.notifications.models import Notification
+    from tests.scopetest.models import Memo
+
+    for code, level in (("director", ScopeLevel.ALL), ("east-rm", ScopeLevel.DEPARTMENT_TREE),
+                        ("sh-mgr", ScopeLevel.SUBORDINATES)):
+        services.set_position_scope(position=org.positions[code], module="sales", level=level)
+    chain = ApprovalChain.objects.create(company=org.company, document_type="memo", name="审核")
+    ApprovalStep.objects.create(chain=chain, order=1, name="上级审核", approver="superior")
+    memo = Memo.objects.create(title="备忘", owner=org.people["owner"], amount=Decimal("1000"))
+    approval = approvals.submit(document=memo, document_type="memo", submitter=org.people["owner"])
+    return {"approval": approval, "chain": chain, "notification": Notification.objects.get(recipient=org.people["superior"])}
+
+
+def _product_with_a_price_to_check(org) -> dict:
+    """A product whose price the director (an org administrator, who may price) entered."""
+    from decimal import Decimal
+
+    from salesdesk.sales import services as sales_services
+    from salesdesk.sales.models import PriceList
+
+    product = sales_services.create_product(company=org.company, by=org.people["director"], code="P-1", name="产品",
+                                            standard_price=Decimal("10"))
+    price_list = PriceList.objects.create(company=org.company, name="经销价", channel="distributor")
+    return {"product": product, "price_list": price_list, "price_change": product.price_changes.get()}
+
+
+def _quotation_of_the_owner(world) -> None:
+    """The owner quotes a product whose price was checked to his customer."""
+    from decimal import Decimal
+
+    from salesdesk.sales import quotations
+    from salesdesk.sales.models import Product
+
+    checked = Product.objects.create(company=world.org.company, code="P-2", name="已复核产品", price_checked=True,
+                                     standard_price=Decimal("20"))
+    world.quotation = quotations.create_quotation(
+        by=world.owner, customer=world.customer, lines=[quotations.LineInput(checked, Decimal("3"))],
+        valid_until=datetime.date.today() + datetime.timedelta(days=30))
+    from salesdesk.sales import contracts
+
+    today = datetime.date.today()
+    world.contract = contracts.create_contract(
+        by=world.owner, customer=world.customer, title="合同", starts_on=today, ends_on=today + datetime.timedelta(days=90),
+        lines=[quotations.LineInput(checked, Decimal("3"))],
+        installments=[contracts.InstallmentInput("advance", Decimal("60"), today)])
+    world.attachment = contracts.attach(contract=world.contract, by=world.owner, name="扫描件.pdf", content=b"%PDF")
+    from salesdesk.sales import orders
+
+    world.order = orders.create_order(by=world.owner, customer=world.customer, delivery_on=today,
+                                      lines=[quotations.LineInput(checked, Decimal("2"))])
 
 
 @dataclass
@@ -159,6 +230,25 @@ def owners_lead(w):
 
 def owner_pk(w):
     return [w.owner.pk]
+
+
+SEES_APPROVAL = only({"owner": 200, "superior": 200, "administrator": 200}, 404)
+
+
+def owners_approval(w):
+    return [w.approval.pk]
+
+
+def owners_quotation(w):
+    return [w.quotation.pk]
+
+
+def owners_contract(w):
+    return [w.contract.pk]
+
+
+def superiors_notice(w):
+    return [w.notification.pk]
 
 
 def shanghai(w):
@@ -221,6 +311,68 @@ ROWS = [
         data={"comment": "名称再议"}),
     # customers: the owner's customer (collaborator: read only), a customer in the company pool
     Row("customers:list", everyone(200)),
+    # approvals: everyone has an inbox; the request is seen by its submitter, approver and scope
+    Row("approvals:inbox", everyone(200)),
+    Row("approvals:detail", SEES_APPROVAL, args=owners_approval),
+    Row("approvals:decide", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=owners_approval, data={"decision": "approve"}),
+    Row("approvals:withdraw", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=owners_approval),
+    Row("approvals:resume", only({"administrator": 302}, 403), method="post", args=owners_approval),
+    Row("approvals:chains", ADMIN_ONLY_PAGE),
+    Row("approvals:chain_new", ADMIN_ONLY_PAGE),
+    Row("approvals:chain_edit", ADMIN_ONLY_PAGE, args=lambda w: [w.chain.pk]),
+    # products and prices: reference data everyone reads; pricing duty (here: the administrator) maintains
+    Row("sales:products", everyone(200)),
+    Row("sales:product_new", ADMIN_ONLY_PAGE),
+    Row("sales:product", everyone(200), args=lambda w: [w.product.pk]),
+    Row("sales:product_edit", ADMIN_ONLY_PAGE, args=lambda w: [w.product.pk]),
+    Row("sales:price_change_propose", only({"administrator": 302}, 403), method="post",
+        args=lambda w: [w.product.pk], data={"price": "9"}),
+    Row("sales:price_changes", everyone(200)),
+    # He entered it himself: refused with a message (a second person confirms).
+    Row("sales:price_change_decide", only({"administrator": 302}, 403), method="post",
+        args=lambda w: [w.price_change.pk, "confirm"]),
+    Row("sales:price_lists", everyone(200)),
+    Row("sales:price_list_new", ADMIN_ONLY_PAGE),
+    Row("sales:price_list", everyone(200), args=lambda w: [w.price_list.pk]),
+    Row("sales:price_list_edit", ADMIN_ONLY_PAGE, args=lambda w: [w.price_list.pk]),
+    Row("sales:price_lookup", everyone(200), data={"product": "1"}),
+    Row("sales:product_pick", everyone(200), data={"q": "P"}),
+    Row("sales:numbering", ADMIN_ONLY_PAGE),
+    # quotations: the owner's scope (his superior, the director); the customer's collaborator does not see them
+    Row("sales:quotations", everyone(200)),
+    Row("sales:quotation_new", everyone(200)),
+    Row("sales:quotation", SEES_APPROVAL, args=owners_quotation),
+    Row("sales:quotation_edit", SEES_APPROVAL, args=owners_quotation),
+    Row("sales:quotation_print", SEES_APPROVAL, args=owners_quotation),
+    Row("sales:quotation_pdf", SEES_APPROVAL, args=owners_quotation),
+    Row("sales:quotation_action", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=lambda w: [w.quotation.pk, "send"]),
+    Row("sales:quotation_contract", only({"owner": 302, "superior": 302, "administrator": 302}, 404),
+        method="post", args=owners_quotation),  # a draft quotation: refused with a message
+    # contracts: like quotations; attachments follow their contract
+    Row("sales:contracts", everyone(200)),
+    Row("sales:contract_new", everyone(200)),
+    Row("sales:contract", SEES_APPROVAL, args=owners_contract),
+    Row("sales:contract_edit", SEES_APPROVAL, args=owners_contract),
+    Row("sales:contract_attach", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=owners_contract),  # no file: back with a message
+    Row("sales:contract_attachment", SEES_APPROVAL, args=lambda w: [w.contract.pk, w.attachment.pk]),
+    Row("sales:contract_action", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=lambda w: [w.contract.pk, "submit"]),
+    Row("sales:contract_order", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=owners_contract),  # no delivery date: back with a message
+    Row("sales:orders", everyone(200)),
+    Row("sales:order_new", everyone(200)),
+    Row("sales:order", SEES_APPROVAL, args=lambda w: [w.order.pk]),
+    Row("sales:order_edit", SEES_APPROVAL, args=lambda w: [w.order.pk]),
+    Row("sales:order_action", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=lambda w: [w.order.pk, "cancel"]),
+    # notifications are their recipient's alone
+    Row("notifications:list", everyone(200)),
+    Row("notifications:open", only({"superior": 302}, 404), method="post", args=superiors_notice),
+    Row("notifications:read_all", everyone(302), method="post"),
     # Saved scenes are the person's own: everyone saves and deletes theirs, then goes back to the list.
     Row("customers:scene_save", everyone(302), method="post", data={"list": "customers", "name": "A类",
                                                                      "query": "level=A"}),
@@ -325,6 +477,28 @@ ROWS = [
     # The API is read-only: writing to a list or a record is not allowed, whoever asks.
     Row("api:list_not_allowed", everyone(405, anonymous=405), method="post", api=True),
     Row("api:detail_not_allowed", everyone(405, anonymous=405), method="delete", api=True, args=shanghai),
+    # Approvals: the owner's memo waits for his superior; the director sees all sales records.
+    Row("api:list_approvals", everyone(200, anonymous=401), api=True),
+    Row("api:get_approval", {**SEES_APPROVAL, "anonymous": 401}, api=True, args=owners_approval),
+    # The submitter cannot approve, the director is no approver of the step: refused (400).
+    Row("api:decide_approval", {**SEES_APPROVAL, "owner": 400, "administrator": 400, "anonymous": 401},
+        method="post", api=True, json=True, args=owners_approval, data={"decision": "approve"}),
+    Row("api:withdraw_approval", {**SEES_APPROVAL, "superior": 400, "administrator": 400, "anonymous": 401},
+        method="post", api=True, args=owners_approval),
+    Row("api:list_products", everyone(200, anonymous=401), api=True),
+    Row("api:get_product", everyone(200, anonymous=401), api=True, args=lambda w: [w.product.pk]),
+    Row("api:list_price_lists", everyone(200, anonymous=401), api=True),
+    Row("api:get_price_list", everyone(200, anonymous=401), api=True, args=lambda w: [w.price_list.pk]),
+    Row("api:list_quotations", everyone(200, anonymous=401), api=True),
+    Row("api:get_quotation", {**SEES_APPROVAL, "anonymous": 401}, api=True, args=owners_quotation),
+    Row("api:list_contracts", everyone(200, anonymous=401), api=True),
+    Row("api:get_contract", {**SEES_APPROVAL, "anonymous": 401}, api=True, args=owners_contract),
+    Row("api:list_orders", everyone(200, anonymous=401), api=True),
+    Row("api:get_order", {**SEES_APPROVAL, "anonymous": 401}, api=True, args=lambda w: [w.order.pk]),
+    Row("api:list_notifications", everyone(200, anonymous=401), api=True),
+    Row("api:get_notification", only({"superior": 200}, 404, anonymous=401), api=True, args=superiors_notice),
+    Row("api:read_notification", only({"superior": 200}, 404, anonymous=401), method="post", api=True,
+        args=superiors_notice),
     # Django's admin is for system administrators (superusers) only; employees are sent to its log-in.
     Row("admin:index", everyone(302)),
 ]

@@ -129,10 +129,9 @@ POSITION_DEPARTMENTS = {
 # modules still to come (approvals, customers, sales, finance, service, reports). A key outside
 # this list and outside the registry is a typo.
 UNREGISTERED_QUEUES = {
-    "approvals", "audit", "complaints", "contracts_review", "invoices_to_check", "orders_to_follow",
-    "payments_to_confirm", "receivables_overdue", "reports_due", "to_ship",
+    "audit", "complaints", "invoices_to_check", "payments_to_confirm", "receivables_overdue", "reports_due", "to_ship",
 }
-CAPABILITIES = {"org_admin"}
+CAPABILITIES = {"org_admin", "pricing"}
 
 
 def template(code):

@@ -28,8 +28,10 @@ class Command(OrgCommand):
                 company = orgfile.load_org(data=orgfile.load_template(DEMO_TEMPLATE), demo_people=True)
                 add_demo_records(company)
                 from salesdesk.customers.demo import add_demo_customers
+                from salesdesk.sales.demo import add_demo_sales
 
                 add_demo_customers(company)
+                add_demo_sales(company)
             self.stdout.write(self.style.SUCCESS(
                 f"Loaded the {DEMO_TEMPLATE} template with demo people and demo records into {company.name}."))
         else:

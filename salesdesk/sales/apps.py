@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesConfig(AppConfig):
+    name = "salesdesk.sales"
+    label = "sales"
+    verbose_name = _("Sales")
+
+    def ready(self):
+        from salesdesk.audit import registry as audit
+        from salesdesk.core.navigation import MenuItem, add
+
+        from . import contracts, models, orders, queues, quotations, scope_rules  # noqa: F401
+
+        for model in (models.ProductLine, models.Product, models.PriceList, models.PriceListItem, models.PriceChange,
+                      models.Quotation, models.QuotationLine, models.Contract, models.ContractLine,
+                      models.Installment, models.SalesOrder, models.SalesOrderLine):
+            audit.register(model)
+        audit.register(models.ContractAttachment, exclude=("content",))
+        quotations.register_approvals()
+        contracts.register_approvals()
+        orders.register_approvals()
+        add(MenuItem(key="quotations", group="sales", label=_("Quotations"), url_name="sales:quotations", icon="file-earmark-text",
+                     order=7))
+        add(MenuItem(key="contracts", group="sales", label=_("Contracts"), url_name="sales:contracts",
+                     icon="file-earmark-check", order=8))
+        add(MenuItem(key="orders", group="sales", label=_("Orders"), url_name="sales:orders", icon="cart-check",
+                     order=8))
+        add(MenuItem(key="products", group="sales", label=_("Products"), url_name="sales:products", icon="box-seam", order=9))

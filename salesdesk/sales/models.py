@@ -1,0 +1,478 @@
+"""Products and prices (产品与价格).
+
+* ProductLine: the company's product lines; 内勤 are often split by them, and approval chains can
+  depend on them.
+* Product: code, name, spec, unit, line, tax rate, standard price (tax included) and floor price
+  (底价): a price below the floor needs approval on the document that uses it.
+* PriceList: prices for a customer level and/or channel, for a period (seasonal prices); its
+  items name a price (and optionally a floor) per product.
+* PriceChange: every change of a standard price, floor price or list price is entered by one
+  person and takes effect only when a second person confirms it (价格双人复核).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from salesdesk.core.scope import ScopedManager
+from salesdesk.customers.models import Channel, Level
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+PRICE = {"max_digits": 16, "decimal_places": 4}
+
+
+class ProductLine(models.Model):
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="product_lines")
+    name = models.CharField(_("name"), max_length=64)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["company", "name"], name="product_line_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="products")
+    code = models.CharField(_("code"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    spec = models.CharField(_("specification"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=16, default="件")
+    product_line = models.ForeignKey(ProductLine, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="products", verbose_name=_("product line"))
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4, default="0.13",
+                                   help_text=_("e.g. 0.13 for 13 %"))
+    standard_price = models.DecimalField(_("standard price"), **PRICE, default=0,
+                                         help_text=_("Unit price including tax."))
+    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True,
+                                      help_text=_("A lower price needs approval."))
+    is_active = models.BooleanField(_("on sale"), default=True)
+    # False until a second person has confirmed the first standard price: no document uses it before.
+    price_checked = models.BooleanField(_("price checked"), default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="product_code_unique")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class PriceList(models.Model):
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="price_lists")
+    name = models.CharField(_("name"), max_length=100)
+    customer_level = models.CharField(_("customer level"), max_length=1, choices=Level.choices, blank=True,
+                                      help_text=_("Empty: customers of every level."))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True,
+                               help_text=_("Empty: every channel."))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        ordering = ["-valid_from", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PriceListItem(models.Model):
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="list_prices")
+    price = models.DecimalField(_("price"), **PRICE)
+    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("list price")
+        verbose_name_plural = _("list prices")
+        constraints = [models.UniqueConstraint(fields=["price_list", "product"], name="price_list_item_unique")]
+
+    def __str__(self):
+        return f"{self.price_list} · {self.product}: {self.price}"
+
+
+class PriceChange(models.Model):
+    """A price change waiting for, or done by, its second person."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the check")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_changes",
+                                verbose_name=_("product"))
+    price_list = models.ForeignKey(PriceList, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="changes", verbose_name=_("price list"),
+                                   help_text=_("Empty: the product's standard price."))
+    price = models.DecimalField(_("new price"), **PRICE)
+    floor_price = models.DecimalField(_("new floor price"), **PRICE, null=True, blank=True)
+    old_price = models.DecimalField(_("old price"), **PRICE, null=True, blank=True)
+    old_floor_price = models.DecimalField(_("old floor price"), **PRICE, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    entered_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    checked_by = models.ForeignKey("org.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    check_comment = models.CharField(_("comment"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("price change")
+        verbose_name_plural = _("price changes")
+        ordering = ["-entered_at", "-id"]
+        indexes = [models.Index(fields=["company", "status"])]
+
+    def __str__(self):
+        return f"{self.product} → {self.price}"
+
+
+class Quotation(models.Model):
+    """A quotation (报价单) to a customer. Revising a sent quotation makes a new version with the same
+    number; the old one is kept as superseded. Prices below the floor need approval before it is
+    sent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in approval")
+        SENT = "sent", _("sent")
+        WON = "won", _("won")
+        LOST = "lost", _("lost")
+        SUPERSEDED = "superseded", _("superseded by a new version")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(_("number"), max_length=32)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next",
+                                    verbose_name=_("previous version"))
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="quotations",
+                                 verbose_name=_("customer"))
+    contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("contact"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="quotations",
+                              verbose_name=_("owner"))
+    title = models.CharField(_("subject"), max_length=200, blank=True)
+    quoted_on = models.DateField(_("date"))
+    valid_until = models.DateField(_("valid until"))
+    terms = models.TextField(_("terms"), blank=True, help_text=_("Delivery, payment and other terms."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
+    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+    lost_reason = models.CharField(_("reason lost"), max_length=200, blank=True)
+    decided_on = models.DateField(_("won or lost on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
+        ordering = ["-quoted_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "number", "version"], name="quotation_version_unique")]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["customer", "-quoted_on"])]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} V{self.version}" if self.version > 1 else self.number
+
+    @property
+    def discount_amount(self):
+        return self.list_amount - self.amount
+
+    @property
+    def discount_percent(self):
+        from decimal import Decimal
+
+        if not self.list_amount:
+            return Decimal(0)
+        return ((self.list_amount - self.amount) * 100 / self.list_amount).quantize(Decimal("0.01"))
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class QuotationLine(models.Model):
+    quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=16)
+    list_price = models.DecimalField(_("list price"), **PRICE)
+    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
+    unit_price = models.DecimalField(_("unit price"), **PRICE)
+    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("quotation line")
+        verbose_name_plural = _("quotation lines")
+        ordering = ["quotation", "position", "id"]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
+
+    @property
+    def below_floor(self) -> bool:
+        return self.floor_price is not None and self.unit_price < self.floor_price
+
+
+class Contract(models.Model):
+    """A sales contract (合同). Reviewed through the approval engine (合同评审) before it is in force;
+    its payment terms are installments (预付 / 发货 / 验收 / 尾款) that add up to its amount."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        ACTIVE = "active", _("in force")
+        REJECTED = "rejected", _("rejected")
+        COMPLETED = "completed", _("completed")
+        TERMINATED = "terminated", _("terminated")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(_("number"), max_length=32)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="contracts",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="contracts",
+                              verbose_name=_("owner"))
+    quotation = models.ForeignKey(Quotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts",
+                                  verbose_name=_("quotation"))
+    title = models.CharField(_("subject"), max_length=200)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+    list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
+    terms = models.TextField(_("terms"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="contract_number_unique")]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["company", "status", "ends_on"]),
+                   models.Index(fields=["customer", "-created_at"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def discount_percent(self):
+        from decimal import Decimal
+
+        if not self.list_amount:
+            return Decimal(0)
+        return ((self.list_amount - self.amount) * 100 / self.list_amount).quantize(Decimal("0.01"))
+
+
+class ContractLine(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=16)
+    list_price = models.DecimalField(_("list price"), **PRICE)
+    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
+    unit_price = models.DecimalField(_("unit price"), **PRICE)
+    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("contract line")
+        verbose_name_plural = _("contract lines")
+        ordering = ["contract", "position", "id"]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
+
+    @property
+    def below_floor(self) -> bool:
+        return self.floor_price is not None and self.unit_price < self.floor_price
+
+
+class Installment(models.Model):
+    """One payment the contract's terms expect (付款计划)."""
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", _("advance payment (预付)")
+        DELIVERY = "delivery", _("on delivery (发货)")
+        ACCEPTANCE = "acceptance", _("on acceptance (验收)")
+        RETENTION = "retention", _("final payment (尾款)")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="installments")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    due_on = models.DateField(_("due on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("installment")
+        verbose_name_plural = _("installments")
+        ordering = ["contract", "due_on", "position"]
+
+    def __str__(self):
+        return f"{self.contract} {self.get_kind_display()} {self.amount}"
+
+
+class ContractAttachment(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["contract", "uploaded_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class SalesOrder(models.Model):
+    """A sales order (订单), from a contract or direct. Reviewed (订单评审) before it is confirmed; the
+    order clerk (跟单员) follows it until everything is shipped."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        CONFIRMED = "confirmed", _("confirmed")
+        PARTLY_SHIPPED = "partly_shipped", _("partly shipped")
+        SHIPPED = "shipped", _("shipped")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled")
+
+    TO_FOLLOW = (Status.CONFIRMED, Status.PARTLY_SHIPPED)
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(_("number"), max_length=32)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="orders", verbose_name=_("owner"))
+    contract = models.ForeignKey(Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="orders",
+                                 verbose_name=_("contract"))
+    ordered_on = models.DateField(_("order date"))
+    delivery_on = models.DateField(_("delivery date"))
+    ship_to = models.CharField(_("ship to"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+    list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("sales order")
+        verbose_name_plural = _("sales orders")
+        ordering = ["-ordered_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="order_number_unique")]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["company", "status", "delivery_on"]),
+                   models.Index(fields=["customer", "-ordered_on"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def discount_percent(self):
+        from decimal import Decimal
+
+        if not self.list_amount:
+            return Decimal(0)
+        return ((self.list_amount - self.amount) * 100 / self.list_amount).quantize(Decimal("0.01"))
+
+
+class SalesOrderLine(models.Model):
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    contract_line = models.ForeignKey(ContractLine, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="order_lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=16)
+    list_price = models.DecimalField(_("list price"), **PRICE)
+    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
+    unit_price = models.DecimalField(_("unit price"), **PRICE)
+    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    shipped_quantity = models.DecimalField(_("shipped"), max_digits=14, decimal_places=3, default=0)
+    invoiced_quantity = models.DecimalField(_("invoiced"), max_digits=14, decimal_places=3, default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "position", "id"]
+        constraints = [
+            # ordered ≥ shipped ≥ 0 and invoiced ≥ 0 hold in the database whatever the code does.
+            models.CheckConstraint(condition=models.Q(shipped_quantity__gte=0)
+                                   & models.Q(shipped_quantity__lte=models.F("quantity")),
+                                   name="order_line_shipped_within_ordered"),
+            models.CheckConstraint(condition=models.Q(invoiced_quantity__gte=0)
+                                   & models.Q(invoiced_quantity__lte=models.F("quantity")),
+                                   name="order_line_invoiced_within_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
+
+    @property
+    def below_floor(self) -> bool:
+        return self.floor_price is not None and self.unit_price < self.floor_price
+
+    @property
+    def open_quantity(self):
+        return self.quantity - self.shipped_quantity
