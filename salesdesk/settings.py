@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "salesdesk.notifications",
     "salesdesk.approvals",
     "salesdesk.sales",
+    "salesdesk.finance",
     "salesdesk.api",
 ]
 

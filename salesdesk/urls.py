@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("salesdesk.audit.urls")),
     path("customers/", include("salesdesk.customers.urls")),
     path("sales/", include("salesdesk.sales.urls")),
+    path("finance/", include("salesdesk.finance.urls")),
     path("approvals/", include("salesdesk.approvals.urls")),
     path("notifications/", include("salesdesk.notifications.urls")),
     path("api/v1/", api.urls),

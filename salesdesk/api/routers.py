@@ -252,11 +252,12 @@ def get_audit_entry(request, id: int):
 def _resources() -> dict:
     from salesdesk.approvals.api import RESOURCES as APPROVAL_RESOURCES
     from salesdesk.customers.api import RESOURCES as CUSTOMER_RESOURCES
+    from salesdesk.finance.api import RESOURCES as FINANCE_RESOURCES
     from salesdesk.sales.api import RESOURCES as SALES_RESOURCES
 
     return {"departments": departments, "positions": positions, "territories": territories,
             "employees": employees, "audit": audit, **CUSTOMER_RESOURCES, **APPROVAL_RESOURCES,
-            **SALES_RESOURCES}
+            **SALES_RESOURCES, **FINANCE_RESOURCES}
 
 
 RESOURCES = _resources()

@@ -14,7 +14,7 @@ from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 
 from . import pricing, selectors
-from .models import Contract, PriceList, PriceListItem, Product, Quotation, SalesOrder
+from .models import Contract, PriceList, PriceListItem, Product, Quotation, SalesOrder, Shipment
 
 
 class ProductOut(Schema):
@@ -340,5 +340,79 @@ def get_order(request, id: int):
     return get_scoped_or_404(SalesOrder.objects.select_related("customer", "owner"), request.auth, pk=id)
 
 
+class ShipmentLineOut(Schema):
+    product: Ref
+    kind: str
+    order_line: int | None = None
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    amount: Decimal
+
+    @staticmethod
+    def resolve_product(obj):
+        return {"id": obj.product_id, "name": f"{obj.product.code} {obj.product.name}"}
+
+    @staticmethod
+    def resolve_order_line(obj):
+        return obj.order_line_id
+
+
+class ShipmentOut(Schema):
+    id: int
+    number: str
+    order: int
+    customer: Ref
+    warehouse: Ref
+    status: str
+    carrier: str
+    tracking_number: str
+    shipped_on: str | None
+    delivered_on: str | None
+
+    @staticmethod
+    def resolve_order(obj):
+        return obj.order_id
+
+    @staticmethod
+    def resolve_shipped_on(obj):
+        return obj.shipped_on.isoformat() if obj.shipped_on else None
+
+    @staticmethod
+    def resolve_delivered_on(obj):
+        return obj.delivered_on.isoformat() if obj.delivered_on else None
+
+
+class ShipmentDetail(ShipmentOut):
+    lines: list[ShipmentLineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.select_related("product"))
+
+
+class ShipmentPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[ShipmentOut]
+
+
+shipments_router = Router(tags=["shipments"])
+
+
+@shipments_router.get("/", response=ShipmentPage, summary="List shipments")
+def list_shipments(request, page: Query[PageParams], status: str = "", order: int | None = None, q: str = ""):
+    queryset = selectors.shipments_for(request.auth, status=status, search=q.strip())
+    if order is not None:
+        queryset = queryset.filter(order_id=order)
+    return paginate(queryset.order_by("-created_at", "-pk"), page)
+
+
+@shipments_router.get("/{int:id}/", response=ShipmentDetail, summary="One shipment with its lines")
+def get_shipment(request, id: int):
+    return get_scoped_or_404(Shipment.objects.select_related("customer", "warehouse"), request.auth, pk=id)
+
+
 RESOURCES = {"products": products, "price-lists": price_lists, "quotations": quotations_router,
-             "contracts": contracts_router, "orders": orders_router}
+             "contracts": contracts_router, "orders": orders_router, "shipments": shipments_router}

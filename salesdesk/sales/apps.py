@@ -15,7 +15,8 @@ class SalesConfig(AppConfig):
 
         for model in (models.ProductLine, models.Product, models.PriceList, models.PriceListItem, models.PriceChange,
                       models.Quotation, models.QuotationLine, models.Contract, models.ContractLine,
-                      models.Installment, models.SalesOrder, models.SalesOrderLine):
+                      models.Installment, models.SalesOrder, models.SalesOrderLine, models.Warehouse,
+                      models.StockLevel, models.Shipment, models.ShipmentLine):
             audit.register(model)
         audit.register(models.ContractAttachment, exclude=("content",))
         quotations.register_approvals()
@@ -26,5 +27,7 @@ class SalesConfig(AppConfig):
         add(MenuItem(key="contracts", group="sales", label=_("Contracts"), url_name="sales:contracts",
                      icon="file-earmark-check", order=8))
         add(MenuItem(key="orders", group="sales", label=_("Orders"), url_name="sales:orders", icon="cart-check",
+                     order=8))
+        add(MenuItem(key="shipments", group="sales", label=_("Shipments"), url_name="sales:shipments", icon="truck",
                      order=8))
         add(MenuItem(key="products", group="sales", label=_("Products"), url_name="sales:products", icon="box-seam", order=9))

@@ -14,8 +14,8 @@ from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.customers.models import Customer
 from salesdesk.org.models import Employee, Position
 
-from . import pricing, quotations, services
-from .models import PriceList
+from . import contracts, orders, pricing, quotations, services, shipping
+from .models import PriceList, Warehouse
 
 PRODUCTS = [
     # code, name, spec, unit, line, price, floor
@@ -65,6 +65,15 @@ def add_demo_sales(company) -> dict:
                                                   price=Decimal(price))
         with acting_as(actor_for_user(checker.user, source="command")):
             pricing.confirm_price_change(by=checker, change=change)
+    # The main warehouse and a transit warehouse near the east region's customers (中转库).
+    main = Warehouse.objects.create(company=company, code="WH-MAIN", name="岳阳总库", address="湖南省岳阳市")
+    transit = Warehouse.objects.create(company=company, code="WH-NJ", name="南京中转库", kind=Warehouse.Kind.TRANSIT,
+                                       address="江苏省南京市")
+    for code, at_main, at_transit in (("SBS-791", "120", "30"), ("SBS-1301", "80", "20"), ("AGT-01", "600", "100"),
+                                      ("RP-40", "200", "0"), ("EQ-MIX", "3", "0")):
+        shipping.receive_stock(warehouse=main, product=products[code], quantity=Decimal(at_main))
+        if Decimal(at_transit):
+            shipping.receive_stock(warehouse=transit, product=products[code], quantity=Decimal(at_transit))
     # One price change waits for the second clerk: it shows on her workbench.
     with acting_as(actor_for_user(maker.user, source="command")):
         pricing.propose_price_change(by=maker, product=products["RP-40"], price=Decimal("2680"),
@@ -76,8 +85,6 @@ def add_demo_sales(company) -> dict:
          "min_amount": Decimal("100000")},
     ])
     # 合同评审: the rep's superior, the sales manager, and the general manager from 500,000.
-    from . import contracts
-
     _chain(company, contracts.REVIEW_DOCUMENT, "合同评审", [
         {"name": "直接上级审核", "approver": "superior"},
         {"name": "销售经理评审", "approver": "positions", "positions": ["sales-manager", "materials-head"]},
@@ -108,5 +115,13 @@ def _demo_quotations(company, products) -> int:
                 by=rep, customer=customer, valid_until=today + datetime.timedelta(days=15), title="大客户特价",
                 lines=[quotations.LineInput(products["SBS-1301"], Decimal("30"), unit_price=Decimal("12000"))])
             quotations.send_quotation(quotation=below, by=rep)
+            # The sent quotation was won: its contract waits in review (合同评审), and an order for
+            # part of an earlier delivery is confirmed and waits for the order clerk (跟单).
+            contract = contracts.contract_from_quotation(quotation=sent, by=rep)
+            contracts.submit_for_review(contract=contract, by=rep)
+            order = orders.create_order(by=rep, customer=customer, delivery_on=today + datetime.timedelta(days=5),
+                                        lines=[quotations.LineInput(products["AGT-01"], Decimal("10"))],
+                                        ship_to=f"{customer.city}市")
+            orders.submit_for_review(order=order, by=rep)
         made += 2
     return made

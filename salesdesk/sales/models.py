@@ -476,3 +476,138 @@ class SalesOrderLine(models.Model):
     @property
     def open_quantity(self):
         return self.quantity - self.shipped_quantity
+
+
+class Warehouse(models.Model):
+    """A warehouse goods ship from; transit warehouses (中转库) near customers hold stock replenished
+    from the main one."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", _("warehouse")
+        TRANSIT = "transit", _("transit warehouse (中转库)")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="warehouses")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MAIN)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["kind", "code"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="warehouse_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class StockLevel(models.Model):
+    """How much of a product a warehouse holds (simple stock: shipments take from it)."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stock")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock")
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "product"], name="stock_level_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="stock_level_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.warehouse} · {self.product}: {self.quantity}"
+
+
+class Shipment(models.Model):
+    """A shipment (发货单) of an order's lines from one warehouse, possibly partial, possibly with free
+    samples or gifts. Released (出库) it takes stock and counts as shipped on the order; the proof of
+    delivery (回单) closes it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        RELEASED = "released", _("released (出库)")
+        DELIVERED = "delivered", _("delivered (回单)")
+        CANCELLED = "cancelled", _("cancelled")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(_("number"), max_length=32)
+    order = models.ForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("order"))
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="shipments",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="shipments",
+                              verbose_name=_("owner"))
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="shipments",
+                                  verbose_name=_("warehouse"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    ship_to = models.CharField(_("ship to"), max_length=255, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    shipped_on = models.DateField(_("shipped on"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    receipt_note = models.CharField(_("proof of delivery"), max_length=200, blank=True,
+                                    help_text=_("Who signed, and where the signed delivery note is kept."))
+    created_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="shipment_number_unique")]
+        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["order"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def amount(self):
+        from decimal import Decimal
+
+        return sum((line.amount for line in self.lines.all()), Decimal(0))
+
+
+class ShipmentLine(models.Model):
+    class Kind(models.TextChoices):
+        ORDERED = "ordered", _("ordered goods")
+        SAMPLE = "sample", _("free sample")
+        GIFT = "gift", _("gift")
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(SalesOrderLine, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="shipment_lines")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.ORDERED)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=16)
+    unit_price = models.DecimalField(_("unit price"), **PRICE, default=0)
+    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["shipment", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="shipment_line_positive"),
+            # Goods that were ordered hang off their order line; samples and gifts are free.
+            models.CheckConstraint(condition=(models.Q(kind="ordered", order_line__isnull=False)
+                                              | models.Q(~models.Q(kind="ordered"), order_line__isnull=True,
+                                                         amount=0)),
+                                   name="shipment_line_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"

@@ -5,7 +5,8 @@
   organise the reviews;
 * contracts_expiring (合同即将到期): my contracts in force that end within 30 days (comes with the
   rep's follow-ups);
-* orders_to_follow (跟单): confirmed orders of my scope not yet fully shipped, late ones first.
+* orders_to_follow (跟单): confirmed orders of my scope not yet fully shipped, late ones first;
+* to_ship (待出库): shipments of my scope drafted and waiting to be released from the warehouse.
 """
 
 from django.urls import reverse
@@ -13,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from salesdesk.workbench.registry import Queue, register
 
-from .models import Contract
-from .selectors import contracts_for, expiring_contracts, orders_for, price_changes_to_check
+from .models import Contract, Shipment
+from .selectors import contracts_for, expiring_contracts, orders_for, price_changes_to_check, shipments_for
 
 register(Queue(
     key="prices_to_check",
@@ -52,4 +53,13 @@ register(Queue(
     count=lambda user: orders_for(user, scene="follow").count(),
     url=lambda user: reverse("sales:orders") + "?scene=follow",
     order=26,
+))
+
+register(Queue(
+    key="to_ship",
+    title=_("Shipments to release"),
+    description=_("Shipments drafted from orders, waiting to leave the warehouse"),
+    count=lambda user: shipments_for(user, status=Shipment.Status.DRAFT).count(),
+    url=lambda user: reverse("sales:shipments") + "?status=draft",
+    order=28,
 ))

@@ -5,7 +5,8 @@
   through the services, by holders of the pricing duty.
 * A quotation: its owner's scope, its collaborators (approvers read it), and whoever sees its
   customer's owner (the account's rep sees the quotations a colleague made to his customer).
-* A contract, an order: the same; their lines, installments and attachments follow them.
+* A contract, an order, a shipment: the same; their lines, installments and attachments follow them.
+* Warehouses and their stock levels are company reference data.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,10 @@ from .models import (
     QuotationLine,
     SalesOrder,
     SalesOrderLine,
+    Shipment,
+    ShipmentLine,
+    StockLevel,
+    Warehouse,
 )
 
 MODULE = "sales"
@@ -42,3 +47,7 @@ for part in (ContractLine, Installment, ContractAttachment):
     scope.register(part, scope.ScopeRule(module=MODULE, owner="", parents=("contract",), company="contract__company"))
 scope.register(SalesOrder, scope.ScopeRule(module=MODULE, via=("customer",), collaborators=True))
 scope.register(SalesOrderLine, scope.ScopeRule(module=MODULE, owner="", parents=("order",), company="order__company"))
+scope.register(Shipment, scope.ScopeRule(module=MODULE, via=("customer",), collaborators=True))
+scope.register(ShipmentLine, scope.ScopeRule(module=MODULE, owner="", parents=("shipment",), company="shipment__company"))
+scope.register(Warehouse, scope.ScopeRule(company_wide=True))
+scope.register(StockLevel, scope.ScopeRule(company_wide=True, company="warehouse__company"))

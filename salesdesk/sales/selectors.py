@@ -8,7 +8,7 @@ from django.utils import timezone
 from salesdesk.core.scope import scope_for
 
 from . import pricing
-from .models import Contract, PriceChange, PriceList, Product, ProductLine, Quotation, SalesOrder
+from .models import Contract, PriceChange, PriceList, Product, ProductLine, Quotation, SalesOrder, Shipment
 
 
 def products_for(user, *, search: str = "", line: int | None = None, active_only: bool = False):
@@ -114,3 +114,13 @@ def orders_for(user, *, scene: str = "mine", status: str = "", search: str = "")
 
 def orders_to_follow(queryset):
     return queryset.filter(status__in=SalesOrder.TO_FOLLOW).order_by("delivery_on", "pk")
+
+
+def shipments_for(user, *, status: str = "", search: str = ""):
+    queryset = Shipment.objects.restrict(user).select_related("customer", "order", "warehouse", "owner")
+    if status:
+        queryset = queryset.filter(status=status)
+    if search:
+        queryset = queryset.filter(Q(number__icontains=search) | Q(customer__name__icontains=search)
+                                   | Q(order__number__icontains=search) | Q(tracking_number__icontains=search))
+    return queryset

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_contracts, views_orders, views_products, views_quotations, views_settings
+from . import views_contracts, views_orders, views_products, views_quotations, views_settings, views_shipping
 
 app_name = "sales"
 
@@ -40,5 +40,12 @@ urlpatterns = [
     path("orders/new/", views_orders.order_edit, name="order_new"),
     path("orders/<int:pk>/", views_orders.order_detail, name="order"),
     path("orders/<int:pk>/edit/", views_orders.order_edit, name="order_edit"),
+    path("orders/<int:order>/ship/", views_shipping.shipment_new, name="shipment_new"),
     path("orders/<int:pk>/<str:action>/", views_orders.order_action, name="order_action"),
+    path("shipments/", views_shipping.shipment_list, name="shipments"),
+    path("shipments/<int:pk>/", views_shipping.shipment_detail, name="shipment"),
+    path("shipments/<int:pk>/note/", views_shipping.delivery_note, name="delivery_note"),
+    path("shipments/<int:pk>/<str:action>/", views_shipping.shipment_action, name="shipment_action"),
+    path("warehouses/", views_shipping.warehouses, name="warehouses"),
+    path("warehouses/<int:pk>/receive/", views_shipping.stock_receive, name="stock_receive"),
 ]

@@ -86,7 +86,9 @@ def order_detail(request, pk: int):
     can_change = SalesOrder.objects.restrict(request.user, "change").filter(pk=pk).exists()
     return render(request, "sales/order_detail.html", {
         "order": order, "lines": order.lines.select_related("product"), "can_change": can_change,
-        "approvals": requests_for_document(request.user, order), "late": order.status in SalesOrder.TO_FOLLOW
+        "approvals": requests_for_document(request.user, order),
+        "shipments": order.shipments.restrict(request.user).order_by("created_at"),
+        "invoices": order.invoices.restrict(request.user).order_by("created_at"), "late": order.status in SalesOrder.TO_FOLLOW
         and order.delivery_on < timezone.localdate(),
     })
 

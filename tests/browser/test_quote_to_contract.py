@@ -111,4 +111,20 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
     log_in(page, live_server, "sales-manager-assistant-1")
     with page.expect_navigation():
         page.locator('[data-queue="orders_to_follow"]').click()
-    assert page.locator(f'[data-order="{order.number}"]').count() == 1
+    with page.expect_navigation():
+        page.locator(f'[data-order="{order.number}"] a').first.click()
+
+    # … and ships it from the transit warehouse near the customer: a partial shipment first.
+    with page.expect_navigation():
+        page.click("#ship")
+    page.select_option("#warehouse", label="南京中转库 (中转库)")
+    page.fill(f"#ship-lines input[name=ship-{order.lines.get().pk}]", "3")
+    with page.expect_navigation():
+        page.click("#save-shipment")
+    page.fill("#tracking_number", "DB-20261126")
+    with page.expect_navigation():
+        page.click("#release")
+    assert page.locator("#shipment-status").inner_text() == "已出库"
+    order.refresh_from_db()
+    assert order.status == SalesOrder.Status.PARTLY_SHIPPED
+    assert order.lines.get().shipped_quantity == 3

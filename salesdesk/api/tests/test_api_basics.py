@@ -185,9 +185,10 @@ def test_the_api_root_points_to_the_docs_and_every_resource_without_showing_data
     assert response.status_code == 200
     assert (body["docs"], body["openapi"]) == ("/api/v1/docs", "/api/v1/openapi.json")
     assert sorted(body["resources"]) == [
-        "approvals", "audit", "contacts", "contracts", "customers", "departments", "employees", "follow-ups", "leads",
-        "notifications", "orders", "pools", "positions", "price-lists", "products", "quotations", "territories",
-        "visit-plans",
+        "approvals", "audit", "contacts", "contracts", "customers", "departments", "employees", "follow-ups", "invoices",
+        "leads",
+        "notifications", "orders", "pools", "positions", "price-lists", "products", "quotations", "shipments",
+        "territories", "visit-plans",
         "visitor-registrations"]
     for url in body["resources"].values():
         assert Client().get(url).status_code == 401

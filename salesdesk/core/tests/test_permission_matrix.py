@@ -74,6 +74,9 @@ class World:
     contract: object = None
     attachment: object = None
     order: object = None
+    shipment: object = None
+    warehouse: object = None
+    invoice: object = None
     api_tokens: dict = field(default_factory=dict)
 
 
@@ -185,6 +188,21 @@ def _quotation_of_the_owner(world) -> None:
 
     world.order = orders.create_order(by=world.owner, customer=world.customer, delivery_on=today,
                                       lines=[quotations.LineInput(checked, Decimal("2"))])
+    from salesdesk.sales import shipping
+    from salesdesk.sales.models import Warehouse
+
+    shipped = orders.create_order(by=world.owner, customer=world.customer, delivery_on=today,
+                                  lines=[quotations.LineInput(checked, Decimal("2"))])
+    orders.submit_for_review(order=shipped, by=world.owner)
+    world.warehouse = Warehouse.objects.create(company=world.org.company, code="W", name="总库")
+    world.shipment = shipping.create_shipment(order=shipped, by=world.owner, warehouse=world.warehouse,
+                                              quantities={shipped.lines.get().pk: Decimal("1")})
+    from salesdesk.finance import invoicing
+    from salesdesk.finance.models import FinanceSettings
+
+    FinanceSettings.objects.create(company=world.org.company, invoice_basis=FinanceSettings.Basis.ORDERED)
+    world.invoice = invoicing.request_invoice(order=shipped, by=world.owner, kind="normal",
+                                              quantities={shipped.lines.get().pk: Decimal("1")})
 
 
 @dataclass
@@ -369,6 +387,22 @@ ROWS = [
     Row("sales:order_edit", SEES_APPROVAL, args=lambda w: [w.order.pk]),
     Row("sales:order_action", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
         args=lambda w: [w.order.pk, "cancel"]),
+    Row("sales:shipment_new", SEES_APPROVAL, args=lambda w: [w.shipment.order_id]),
+    Row("sales:shipments", everyone(200)),
+    Row("sales:shipment", SEES_APPROVAL, args=lambda w: [w.shipment.pk]),
+    Row("sales:delivery_note", SEES_APPROVAL, args=lambda w: [w.shipment.pk]),
+    Row("sales:shipment_action", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
+        args=lambda w: [w.shipment.pk, "cancel"]),
+    Row("sales:warehouses", everyone(200)),
+    # Keeping stock: holders of the to_ship duty and administrators (no quantity: back with a message).
+    Row("sales:stock_receive", only({"administrator": 302}, 403), method="post", args=lambda w: [w.warehouse.pk]),
+    # invoices: the order owner's finance scope (here nobody has one beyond their own) and the customer's
+    Row("finance:invoices", everyone(200)),
+    Row("finance:invoice_new", only({"owner": 200, "superior": 200, "administrator": 200}, 404),
+        args=lambda w: [w.invoice.order_id]),
+    # Nobody's finance scope reaches beyond their own records here: the owner alone sees his invoice.
+    Row("finance:invoice", only({"owner": 200}, 404), args=lambda w: [w.invoice.pk]),
+    Row("finance:invoice_action", only({"owner": 302}, 404), method="post", args=lambda w: [w.invoice.pk, "submit"]),
     # notifications are their recipient's alone
     Row("notifications:list", everyone(200)),
     Row("notifications:open", only({"superior": 302}, 404), method="post", args=superiors_notice),
@@ -495,6 +529,11 @@ ROWS = [
     Row("api:get_contract", {**SEES_APPROVAL, "anonymous": 401}, api=True, args=owners_contract),
     Row("api:list_orders", everyone(200, anonymous=401), api=True),
     Row("api:get_order", {**SEES_APPROVAL, "anonymous": 401}, api=True, args=lambda w: [w.order.pk]),
+    Row("api:list_shipments", everyone(200, anonymous=401), api=True),
+    Row("api:get_shipment", {**SEES_APPROVAL, "anonymous": 401}, api=True, args=lambda w: [w.shipment.pk]),
+    Row("api:list_invoices", everyone(200, anonymous=401), api=True),
+    Row("api:get_invoice", only({"owner": 200}, 404, anonymous=401), api=True,
+        args=lambda w: [w.invoice.pk]),
     Row("api:list_notifications", everyone(200, anonymous=401), api=True),
     Row("api:get_notification", only({"superior": 200}, 404, anonymous=401), api=True, args=superiors_notice),
     Row("api:read_notification", only({"superior": 200}, 404, anonymous=401), method="post", api=True,

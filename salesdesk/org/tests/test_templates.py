@@ -129,7 +129,7 @@ POSITION_DEPARTMENTS = {
 # modules still to come (approvals, customers, sales, finance, service, reports). A key outside
 # this list and outside the registry is a typo.
 UNREGISTERED_QUEUES = {
-    "audit", "complaints", "invoices_to_check", "payments_to_confirm", "receivables_overdue", "reports_due", "to_ship",
+    "audit", "complaints", "payments_to_confirm", "receivables_overdue", "reports_due",
 }
 CAPABILITIES = {"org_admin", "pricing"}
 
