@@ -1,7 +1,9 @@
 """Quote to contract in Chromium, with the seed roles of the industrial template: a rep quotes below
 the floor price, his office manager approves it from the notification, the rep turns the quotation
 into a contract and submits it for review (合同评审), and the office manager and the sales manager
-approve it from 待我审批 until the contract is in force."""
+approve it from 待我审批 until the contract is in force; an order against it is shipped in part by the
+sales manager's assistant (跟单), and its invoice is requested by the rep and checked and issued by
+the assistant (开票双人复核)."""
 
 import datetime
 
@@ -128,3 +130,29 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
     order.refresh_from_db()
     assert order.status == SalesOrder.Status.PARTLY_SHIPPED
     assert order.lines.get().shipped_quantity == 3
+
+    # The rep asks for a VAT special invoice of what was shipped; the assistant, a second person, checks
+    # it against the order and issues it (开票双人复核).
+    log_in(page, live_server, "nanjing-rep-2")
+    page.goto(f"{live_server.url}{reverse('sales:order', args=[order.pk])}")
+    with page.expect_navigation():
+        page.click("#request-invoice")
+    page.fill("#buyer_tax_id", "91320100MA1N000000")
+    with page.expect_navigation():
+        page.click("#save-invoice")
+    with page.expect_navigation():
+        page.click("#submit-invoice")
+    assert page.locator("#invoice-status").inner_text() == "待复核"
+    assert page.locator("#check-invoice").count() == 0  # not for the one who asked
+    invoice_url = page.url
+    log_in(page, live_server, "sales-manager-assistant-1")
+    assert int(page.locator('[data-queue="invoices_to_check"] [data-count]').inner_text()) == 1
+    page.goto(invoice_url)
+    with page.expect_navigation():
+        page.click("#check-invoice")
+    page.fill("input[name=invoice_number]", "32000001")
+    page.fill("input[name=issued_on]", timezone.localdate().isoformat())
+    with page.expect_navigation():
+        page.click("#issue-invoice")
+    assert page.locator("#invoice-status").inner_text() == "已开具"
+    assert order.lines.get().invoiced_quantity == 3
