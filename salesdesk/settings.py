@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "salesdesk.approvals",
     "salesdesk.sales",
     "salesdesk.finance",
+    "salesdesk.reports",
     "salesdesk.api",
 ]
 

@@ -162,12 +162,17 @@ def read_table(name: str, content: bytes) -> tuple[list[str], list[list[str]]]:
 
 def guess_mapping(kind: str, headers: list[str]) -> dict[int, str]:
     """Column index -> field key, where a header names a field in any language or by its key."""
+    return match_columns(FIELDS[kind], headers)
+
+
+def match_columns(fields: list[ImportField], headers: list[str]) -> dict[int, str]:
+    """`guess_mapping` for any list of fields (other imports, such as past orders, use it too)."""
     names = {}
     for language in ("zh-hans", "en", "zh-hant"):
         with translation.override(language):
-            for spec in FIELDS[kind]:
+            for spec in fields:
                 names.setdefault(str(spec.label).strip().lower(), spec.key)
-    for spec in FIELDS[kind]:
+    for spec in fields:
         names.setdefault(spec.key, spec.key)
     mapping, used = {}, set()
     for index, header in enumerate(headers):
@@ -581,11 +586,16 @@ def _write_contacts(company, chunk, me, pool):
 
 
 def template_workbook(kind: str) -> bytes:
+    return fields_workbook(str(KINDS[kind]), FIELDS[kind])
+
+
+def fields_workbook(title: str, fields: list[ImportField]) -> bytes:
+    """An empty import template: the fields' labels in the user's language, the required ones marked."""
     book = Workbook()
     sheet = book.active
-    sheet.title = str(KINDS[kind])
-    sheet.append([str(spec.label) for spec in FIELDS[kind]])
-    sheet.append([str(_("(required)")) if spec.required else "" for spec in FIELDS[kind]])
+    sheet.title = title
+    sheet.append([str(spec.label) for spec in fields])
+    sheet.append([str(_("(required)")) if spec.required else "" for spec in fields])
     target = io.BytesIO()
     book.save(target)
     return target.getvalue()

@@ -48,7 +48,9 @@ class UploadForm(BootstrapForm):
 
 
 def _job(request, pk) -> ImportJob:
-    return get_scoped_or_404(ImportJob.objects.select_related("pool"), request.user, pk=pk)
+    # Past orders are uploaded as import jobs too; they have pages of their own (sales/views_imports.py).
+    return get_scoped_or_404(ImportJob.objects.select_related("pool").filter(kind__in=imports.FIELDS), request.user,
+                             pk=pk)
 
 
 def _table(job):
@@ -81,7 +83,7 @@ def import_new(request):
                 update=form.cleaned_data["update"] and kind == "customers", pool=form.cleaned_data["pool"],
                 rows=len(rows))
             return redirect("customers:import_job", pk=job.pk)
-    recent = ImportJob.objects.restrict(request.user).filter(created_by=actor)[:10]
+    recent = ImportJob.objects.restrict(request.user).filter(created_by=actor, kind__in=imports.FIELDS)[:10]
     return render(request, "customers/import_new.html", {"form": form, "recent": recent, "kinds": imports.KINDS},
                   status=400 if request.method == "POST" else 200)
 

@@ -1,17 +1,29 @@
-"""API resource `invoices` under /api/v1/: the invoice requests the caller may see, with their lines."""
+"""API resources under /api/v1/ (all through the data scope):
+
+* `invoices`: the invoice requests the caller may see, with their lines and what is still open;
+* `payments`: receipts with their allocations; register one, and (finance) confirm and allocate it;
+* `receivables`: aging per customer, owner or department, and one customer's open invoices."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 
 from salesdesk.api.pagination import PageParams, paginate
 from salesdesk.api.schemas import Ref
+from salesdesk.core.people import acting_employee
 from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.customers.models import Customer
 
-from .models import Invoice
-from .selectors import invoices_for
+from . import payments as payment_services
+from . import receivables as receivable_services
+from .models import Invoice, Payment
+from .selectors import customers_for_finance, invoices_for, payments_for
 
 
 class InvoiceLineOut(Schema):
@@ -43,6 +55,10 @@ class InvoiceOut(Schema):
     tax_amount: Decimal
     invoice_number: str
     issued_on: str | None
+    due_on: datetime.date | None
+    paid_amount: Decimal
+    written_off_amount: Decimal
+    open_amount: Decimal
 
     @staticmethod
     def resolve_order(obj):
@@ -84,4 +100,172 @@ def get_invoice(request, id: int):
     return get_scoped_or_404(Invoice.objects.select_related("customer"), request.auth, pk=id)
 
 
-RESOURCES = {"invoices": invoices}
+class AllocationOut(Schema):
+    id: int
+    invoice: int | None
+    installment: int | None
+    amount: Decimal
+    allocated_on: datetime.date
+
+    @staticmethod
+    def resolve_invoice(obj):
+        return obj.invoice_id
+
+    @staticmethod
+    def resolve_installment(obj):
+        return obj.installment_id
+
+
+class PaymentOut(Schema):
+    id: int
+    number: str
+    customer: Ref
+    method: str
+    status: str
+    amount: Decimal
+    received_on: datetime.date
+    payer: str
+    reference: str
+    allocated_amount: Decimal
+    refunded_amount: Decimal
+    unapplied: Decimal
+
+
+class PaymentDetail(PaymentOut):
+    allocations: list[AllocationOut]
+
+    @staticmethod
+    def resolve_allocations(obj):
+        return list(obj.allocations.all())
+
+
+class PaymentPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[PaymentOut]
+
+
+class PaymentIn(Schema):
+    customer: int
+    amount: Decimal
+    received_on: datetime.date
+    method: str = "transfer"
+    payer: str = ""
+    reference: str = ""
+    bill_number: str = ""
+    bill_due_on: datetime.date | None = None
+    note: str = ""
+
+
+class TargetIn(Schema):
+    invoice: int | None = None
+    installment: int | None = None
+    amount: Decimal
+
+
+class AllocateIn(Schema):
+    targets: list[TargetIn]
+
+
+payments = Router(tags=["payments"])
+
+
+@payments.get("/", response=PaymentPage, summary="List payments (回款)")
+def list_payments(request, page: Query[PageParams], status: str = "", customer: int | None = None, q: str = ""):
+    queryset = payments_for(request.auth, status=status, customer=customer, search=q.strip())
+    return paginate(queryset.order_by("-received_on", "-pk"), page)
+
+
+@payments.get("/{int:id}/", response=PaymentDetail, summary="One payment with its allocations")
+def get_payment(request, id: int):
+    return get_scoped_or_404(Payment.objects.select_related("customer"), request.auth, pk=id)
+
+
+@payments.post("/", response={201: PaymentDetail}, summary="Register a payment received")
+def register_payment(request, payload: PaymentIn):
+    customer = get_scoped_or_404(Customer, request.auth, pk=payload.customer)
+    payment = payment_services.register(
+        customer=customer, by=acting_employee(request.auth), amount=payload.amount, received_on=payload.received_on,
+        method=payload.method, payer=payload.payer, reference=payload.reference, bill_number=payload.bill_number,
+        bill_due_on=payload.bill_due_on, note=payload.note)
+    return Status(201, payment)
+
+
+def _finance(request):
+    if not payment_services.may_confirm(request.auth):
+        raise PermissionDenied(_("Only finance confirms, allocates and refunds payments."))
+    return acting_employee(request.auth)
+
+
+@payments.post("/{int:id}/confirm/", response=PaymentDetail, summary="Confirm a payment (finance)")
+def confirm_payment(request, id: int):
+    payment = get_scoped_or_404(Payment, request.auth, pk=id)
+    return payment_services.confirm(payment=payment, by=_finance(request))
+
+
+@payments.post("/{int:id}/allocate/", response=PaymentDetail, summary="Allocate a payment to invoices and installments")
+def allocate_payment(request, id: int, payload: AllocateIn):
+    from salesdesk.sales.models import Installment
+
+    payment = get_scoped_or_404(Payment, request.auth, pk=id)
+    me = _finance(request)
+    targets = []
+    for target in payload.targets:
+        if (target.invoice is None) == (target.installment is None):
+            raise ValidationError(_("Say which invoice or installment the money is for."))
+        if target.invoice is not None:
+            invoice = Invoice.objects.filter(pk=target.invoice, customer_id=payment.customer_id).first()
+            if invoice is None:
+                raise ValidationError(_("That invoice is not this customer's."))
+            targets.append(payment_services.Target(amount=target.amount, invoice=invoice))
+        else:
+            installment = Installment.objects.filter(pk=target.installment,
+                                                     contract__customer_id=payment.customer_id).first()
+            if installment is None:
+                raise ValidationError(_("That installment is not this customer's."))
+            targets.append(payment_services.Target(amount=target.amount, installment=installment))
+    payment_services.allocate(payment=payment, by=me, targets=targets)
+    return Payment.objects.select_related("customer").get(pk=id)
+
+
+class AgingRowOut(Schema):
+    key: int | None
+    name: str
+    buckets: dict[str, Decimal]
+    total: Decimal
+
+
+class AgingOut(Schema):
+    group: str
+    as_of: datetime.date
+    rows: list[AgingRowOut]
+    totals: AgingRowOut
+
+
+class CustomerReceivablesOut(Schema):
+    customer: Ref
+    open: Decimal
+    overdue: Decimal
+    unapplied: Decimal
+    invoices: list[InvoiceOut]
+
+
+receivables = Router(tags=["receivables"])
+
+
+@receivables.get("/", response=AgingOut, summary="Receivables aging (账龄) per customer, owner or department")
+def get_aging(request, by: str = "customer", as_of: datetime.date | None = None):
+    if by not in receivable_services.GROUPS:
+        raise ValidationError(_("Group by customer, owner or department."))
+    return receivable_services.aging(request.auth, as_of=as_of, by=by)
+
+
+@receivables.get("/customers/{int:id}/", response=CustomerReceivablesOut, summary="One customer's open invoices")
+def get_customer_receivables(request, id: int):
+    customer = get_object_or_404(customers_for_finance(request.auth), pk=id)
+    figures = receivable_services.customer_receivables(customer)
+    return {"customer": {"id": customer.pk, "name": customer.name}, **figures}
+
+
+RESOURCES = {"invoices": invoices, "payments": payments, "receivables": receivables}

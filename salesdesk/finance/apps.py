@@ -11,9 +11,20 @@ class FinanceConfig(AppConfig):
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import models, queues, scope_rules  # noqa: F401
+        from . import credit, models, payments, queues, scope_rules  # noqa: F401
 
-        for model in (models.FinanceSettings, models.Invoice, models.InvoiceLine):
+        for model in (models.FinanceSettings, models.Invoice, models.InvoiceLine, models.Payment, models.Allocation,
+                      models.Refund, models.WriteOff, models.CollectionTask, models.CollectionNote,
+                      models.CreditProfile, models.CreditOverride):
             audit.register(model)
+        payments.register_approvals()
+        credit.register_approvals()
+        credit.register_gate()
         add(MenuItem(key="invoices", group="sales", label=_("Invoices"), url_name="finance:invoices",
                      icon="receipt", order=9))
+        add(MenuItem(key="payments", group="sales", label=_("Payments"), url_name="finance:payments",
+                     icon="cash-coin", order=9))
+        add(MenuItem(key="receivables", group="sales", label=_("Receivables"), url_name="finance:receivables",
+                     icon="hourglass-split", order=9))
+        add(MenuItem(key="credit", group="sales", label=_("Credit"), url_name="finance:credit",
+                     icon="shield-check", order=9))

@@ -1,7 +1,8 @@
 """Invoices (开票) with the two-person review (双人复核).
 
 draft → to_check (submitted by the requester) → checked (by a second person, never the requester) →
-issued (invoice number and date; the order's invoiced quantities go up) → mailed → received. The
+issued (invoice number and date, due by the customer's payment policy, after the credit gate; the
+order's invoiced quantities go up) → mailed → received. The
 checker may send it back to draft with a comment; a draft or a checked one that was not issued may
 be cancelled.
 
@@ -23,9 +24,11 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
+from salesdesk.sales import gates
 from salesdesk.sales.models import SalesOrder, SalesOrderLine
 from salesdesk.workbench.registry import queue_keys_for
 
+from .credit import payment_days_for
 from .models import FinanceSettings, Invoice, InvoiceLine
 
 CENT = Decimal("0.01")
@@ -180,8 +183,10 @@ def issue(*, invoice: Invoice, by, invoice_number: str, issued_on: datetime.date
             raise ValidationError(_("%(product)s: more than may be invoiced on the order.") % {
                 "product": line.product.name})
         SalesOrderLine.objects.filter(pk=order_line.pk).update(invoiced_quantity=F("invoiced_quantity") + line.quantity)
+    gates.check(gates.ISSUE, order=invoice.order, amount=invoice.amount)
     invoice.status, invoice.invoice_number, invoice.issued_on = Invoice.Status.ISSUED, invoice_number.strip(), issued_on
-    invoice.save(update_fields=["status", "invoice_number", "issued_on", "updated_at"])
+    invoice.due_on = issued_on + datetime.timedelta(days=payment_days_for(invoice.customer_id, invoice.company_id))
+    invoice.save(update_fields=["status", "invoice_number", "issued_on", "due_on", "updated_at"])
     return invoice
 
 

@@ -1,5 +1,5 @@
-"""Finance (财务): invoices for now (开票, with the two-person review 双人复核); payments, receivables and
-credit control follow.
+"""Finance (财务): invoices (开票, with the two-person review 双人复核), payments (回款) and their
+allocation to invoices and installments, receivables (应收) with collection, and credit control (信用).
 
 An invoice request (开票申请) is written from an order's shipped lines by the sales assistant, checked
 by a second person (never the one who asked), issued with the tax office's invoice number, mailed,
@@ -20,7 +20,12 @@ class FinanceSettings(models.Model):
         ORDERED = "ordered", _("what has been ordered")
 
     company = models.OneToOneField("org.Company", on_delete=models.CASCADE, related_name="finance_settings")
+    DEFAULT_PAYMENT_DAYS = 30
+
     invoice_basis = models.CharField(_("invoice up to"), max_length=8, choices=Basis.choices, default=Basis.SHIPPED)
+    default_payment_days = models.PositiveSmallIntegerField(
+        _("days to pay an invoice"), default=DEFAULT_PAYMENT_DAYS,
+        help_text=_("For customers without a credit profile; the profile's days of credit apply otherwise."))
 
     objects = ScopedManager()
 
@@ -75,6 +80,10 @@ class Invoice(models.Model):
     mail_tracking = models.CharField(_("mail tracking number"), max_length=64, blank=True)
     mailed_on = models.DateField(_("mailed on"), null=True, blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
+    # Receivable (应收) once issued: due by the customer's payment policy, paid by allocations.
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("paid"), **MONEY, default=0)
+    written_off_amount = models.DecimalField(_("written off"), **MONEY, default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,11 +93,21 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["company", "number"], name="invoice_number_unique")]
-        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["order"])]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="invoice_number_unique"),
+            models.CheckConstraint(condition=models.Q(paid_amount__gte=0, written_off_amount__gte=0)
+                                   & models.Q(amount__gte=models.F("paid_amount") + models.F("written_off_amount")),
+                                   name="invoice_never_over_paid"),
+        ]
+        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["order"]),
+                   models.Index(fields=["customer", "status", "due_on"])]
 
     def __str__(self):
         return self.number
+
+    @property
+    def open_amount(self):
+        return self.amount - self.paid_amount - self.written_off_amount
 
 
 class InvoiceLine(models.Model):
@@ -111,3 +130,299 @@ class InvoiceLine(models.Model):
 
     def __str__(self):
         return f"{self.product} × {self.quantity}"
+
+
+# --- payments (回款) and receivables (应收) ---------------------------------------------------------
+
+
+class Payment(models.Model):
+    """Money received from a customer (回款), registered by whoever hears of it and confirmed by finance
+    against the bank statement; then allocated (核销) to invoices or contract installments. What is not
+    allocated yet is the customer's unapplied balance; it may be refunded."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("bank transfer")
+        BILL = "bill", _("acceptance bill (承兑汇票)")
+        CASH = "cash", _("cash")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("waiting for finance")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("not received")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(_("number"), max_length=32)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="payments",
+                              verbose_name=_("owner"))
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.TRANSFER)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    received_on = models.DateField(_("received on"))
+    payer = models.CharField(_("paid by"), max_length=200, blank=True)
+    reference = models.CharField(_("bank reference"), max_length=64, blank=True)
+    bill_number = models.CharField(_("bill number"), max_length=64, blank=True)
+    bill_due_on = models.DateField(_("bill due on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED,
+                              db_index=True)
+    registered_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("registered by"))
+    confirmed_by = models.ForeignKey("org.Employee", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    reject_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    allocated_amount = models.DecimalField(_("allocated"), **MONEY, default=0)
+    refunded_amount = models.DecimalField(_("refunded"), **MONEY, default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="payment_number_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
+            models.CheckConstraint(condition=models.Q(allocated_amount__gte=0, refunded_amount__gte=0)
+                                   & models.Q(amount__gte=models.F("allocated_amount") + models.F("refunded_amount")),
+                                   name="payment_never_over_applied"),
+        ]
+        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["customer", "received_on"])]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def unapplied(self):
+        return self.amount - self.allocated_amount - self.refunded_amount
+
+
+class Allocation(models.Model):
+    """Part of a payment applied (核销) to an invoice or to a contract installment."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
+                                verbose_name=_("invoice"))
+    installment = models.ForeignKey("sales.Installment", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="allocations", verbose_name=_("installment"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    allocated_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("allocated by"))
+    allocated_on = models.DateField(_("allocated on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        ordering = ["payment", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive"),
+            models.CheckConstraint(condition=models.Q(invoice__isnull=False, installment__isnull=True)
+                                   | models.Q(invoice__isnull=True, installment__isnull=False),
+                                   name="allocation_one_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.payment} → {self.invoice or self.installment}: {self.amount}"
+
+
+class Refund(models.Model):
+    """Unapplied money paid back to the customer (退款)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    refunded_on = models.DateField(_("refunded on"))
+    reason = models.CharField(_("reason"), max_length=200)
+    refunded_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["payment", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_positive")]
+
+    def __str__(self):
+        return f"{self.payment} ← {self.amount}"
+
+
+class WriteOff(models.Model):
+    """A bad debt written off (坏账核销): asked for, approved through the company's chain, then it takes
+    that much off the invoice's open amount."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in approval")
+        APPROVED = "approved", _("written off")
+        REJECTED = "rejected", _("rejected")
+        RETURNED = "returned", _("returned")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="write_offs",
+                                verbose_name=_("invoice"))
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    written_off_on = models.DateField(_("written off on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("bad-debt write-off")
+        verbose_name_plural = _("bad-debt write-offs")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="write_off_positive")]
+
+    def __str__(self):
+        return f"{self.invoice} −{self.amount}"
+
+
+class CollectionTask(models.Model):
+    """催收: a customer with overdue receivables, for its owner to chase; kept open by the daily
+    `collection_tasks` run while something is overdue and closed when nothing is."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("to chase")
+        DONE = "done", _("settled")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="collection_tasks",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="collection_tasks",
+                              verbose_name=_("owner"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    overdue_amount = models.DecimalField(_("overdue"), **MONEY, default=0)
+    oldest_due_on = models.DateField(_("oldest due date"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("collection task")
+        verbose_name_plural = _("collection tasks")
+        ordering = ["oldest_due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["customer"], condition=models.Q(status="open"),
+                                               name="one_open_collection_task_per_customer")]
+
+    def __str__(self):
+        return f"{self.customer} {self.overdue_amount}"
+
+
+class CollectionNote(models.Model):
+    """What the customer said when chased, and what they promised."""
+
+    task = models.ForeignKey(CollectionTask, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    promised_on = models.DateField(_("promised payment date"), null=True, blank=True)
+    promised_amount = models.DecimalField(_("promised amount"), **MONEY, null=True, blank=True)
+    written_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("collection note")
+        verbose_name_plural = _("collection notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+# --- credit control (信用) -------------------------------------------------------------------------
+
+
+class CreditProfile(models.Model):
+    """A customer's credit: level, limit and payment policy. A customer without one is not checked
+    (and shows as "not rated" in the credit overview)."""
+
+    class Level(models.TextChoices):
+        A = "A", _("A · excellent")
+        B = "B", _("B · good")
+        C = "C", _("C · watch")
+        D = "D", _("D · cash only")
+
+    class Policy(models.TextChoices):
+        CASH = "cash", _("cash before delivery (现款现货)")
+        CREDIT = "credit", _("on credit")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    customer = models.OneToOneField("customers.Customer", on_delete=models.CASCADE, related_name="credit_profile",
+                                    verbose_name=_("customer"))
+    level = models.CharField(_("credit level"), max_length=1, choices=Level.choices)
+    limit = models.DecimalField(_("credit limit"), **MONEY, default=0)
+    policy = models.CharField(_("payment policy"), max_length=8, choices=Policy.choices, default=Policy.CREDIT)
+    payment_days = models.PositiveSmallIntegerField(_("days of credit"), default=30)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_by = models.ForeignKey("org.Employee", null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("credit profile")
+        verbose_name_plural = _("credit profiles")
+        constraints = [models.CheckConstraint(condition=models.Q(limit__gte=0), name="credit_limit_not_negative")]
+
+    def __str__(self):
+        return f"{self.customer} {self.level}"
+
+
+class CreditOverride(models.Model):
+    """A request to let one blocked action through (信用特批): approved through the company's chain,
+    used once by the action it names."""
+
+    class Action(models.TextChoices):
+        CONFIRM = "confirm", _("confirm the order")
+        RELEASE = "release", _("release a shipment")
+        ISSUE = "issue", _("issue an invoice")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in approval")
+        APPROVED = "approved", _("approved")
+        USED = "used", _("used")
+        REJECTED = "rejected", _("rejected")
+        RETURNED = "returned", _("returned")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    order = models.ForeignKey("sales.SalesOrder", on_delete=models.CASCADE, related_name="credit_overrides",
+                              verbose_name=_("order"))
+    action = models.CharField(_("for"), max_length=8, choices=Action.choices)
+    amount = models.DecimalField(_("amount over the limit"), **MONEY, default=0)
+    blocked_because = models.CharField(_("blocked because"), max_length=300)
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("credit override")
+        verbose_name_plural = _("credit overrides")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.order} {self.get_action_display()}"

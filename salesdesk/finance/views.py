@@ -10,28 +10,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.people import acting_employee
 from salesdesk.core.scope import get_scoped_or_404, scope_for
 from salesdesk.org.models import Employee
 from salesdesk.sales.models import SalesOrder
 
 from . import invoicing
 from .models import Invoice
+from .payments import RECEIVABLE
 from .selectors import invoices_for
 
 
 def _me(request) -> Employee:
-    scope = scope_for(request.user)
-    employee = Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
-    if employee is None:
-        raise PermissionDenied(_("Only employees work with invoices."))
-    return employee
+    return acting_employee(request.user)
 
 
-def _errors(request, error: ValidationError) -> None:
+def errors(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -65,7 +64,7 @@ def invoice_new(request, order: int):
                 buyer_address_phone=request.POST.get("buyer_address_phone", ""),
                 buyer_bank_account=request.POST.get("buyer_bank_account", ""))
         except ValidationError as error:
-            _errors(request, error)
+            errors(request, error)
         else:
             messages.success(request, _("Invoice request %(number)s drafted.") % {"number": invoice.number})
             return redirect("finance:invoice", pk=invoice.pk)
@@ -78,9 +77,16 @@ def invoice_detail(request, pk: int):
     invoice = get_scoped_or_404(Invoice.objects.select_related("order", "customer", "requested_by", "checked_by"),
                                 request.user, pk=pk)
     me = scope_for(request.user).employee_id
+    today = timezone.localdate()
+    receivable = invoice.status in RECEIVABLE
     return render(request, "finance/invoice_detail.html", {
         "invoice": invoice, "lines": invoice.lines.select_related("product", "order_line"),
         "is_requester": me == invoice.requested_by_id, "may_check": invoicing.may_check(request.user),
+        "receivable": receivable,
+        "overdue_days": (today - invoice.due_on).days if receivable and invoice.due_on and invoice.due_on < today
+        and invoice.open_amount > 0 else 0,
+        "allocations": invoice.allocations.select_related("payment") if receivable else [],
+        "write_offs": invoice.write_offs.all() if receivable else [],
     })
 
 
@@ -126,5 +132,5 @@ def invoice_action(request, pk: int, action: str):
         else:
             raise PermissionDenied
     except ValidationError as error:
-        _errors(request, error)
+        errors(request, error)
     return redirect("finance:invoice", pk=pk)

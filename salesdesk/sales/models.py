@@ -389,8 +389,12 @@ class SalesOrder(models.Model):
         SHIPPED = "shipped", _("shipped")
         REJECTED = "rejected", _("rejected")
         CANCELLED = "cancelled", _("cancelled")
+        # A historical order brought in complete: nothing left to follow, ship or count as open.
+        CLOSED = "closed", _("closed")
 
     TO_FOLLOW = (Status.CONFIRMED, Status.PARTLY_SHIPPED)
+    # Orders that count as sales in the figures: agreed with the customer, whatever shipped since.
+    SOLD = (Status.CONFIRMED, Status.PARTLY_SHIPPED, Status.SHIPPED, Status.CLOSED)
 
     company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
     number = models.CharField(_("number"), max_length=32)
@@ -403,6 +407,8 @@ class SalesOrder(models.Model):
     delivery_on = models.DateField(_("delivery date"))
     ship_to = models.CharField(_("ship to"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The number an imported order had in the system it came from; empty for orders made here.
+    external_number = models.CharField(_("former number"), max_length=64, null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     amount = models.DecimalField(_("amount"), **MONEY, default=0)
     list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
@@ -416,7 +422,10 @@ class SalesOrder(models.Model):
         verbose_name = _("sales order")
         verbose_name_plural = _("sales orders")
         ordering = ["-ordered_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["company", "number"], name="order_number_unique")]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="order_number_unique"),
+                       # An order imported twice would count twice in every figure.
+                       models.UniqueConstraint(fields=["company", "external_number"],
+                                               name="order_external_number_unique")]
         indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["company", "status", "delivery_on"]),
                    models.Index(fields=["customer", "-ordered_on"])]
 

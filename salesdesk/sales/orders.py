@@ -4,8 +4,9 @@ deliver), the order review (订单评审) through the approval engine, cancellin
 
 States: draft → in_review → confirmed → partly_shipped → shipped; a returned or withdrawn review
 brings it back to draft, a rejected one to rejected; a draft or confirmed order with nothing shipped
-may be cancelled. What the review checks (price floor, delivery date; credit and stock arrive with
-their modules) is written into the approval's facts so that the chains can ask for it."""
+may be cancelled. What the review checks (price floor, delivery date) is written into the approval's
+facts so that the chains can ask for it; credit is checked by the gates (finance) before the review
+starts and again when the order is confirmed."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core.numbering import next_number
 
+from . import gates
 from .lines import LineInput, copied, priced_lines, totals
 from .models import Contract, ContractLine, SalesOrder, SalesOrderLine
 
@@ -132,6 +134,8 @@ def submit_for_review(*, order: SalesOrder, by):
         raise ValidationError(_("Only a draft order goes to review."))
     if order.delivery_on < timezone.localdate():
         raise ValidationError({"delivery_on": _("The delivery date has passed; agree a new one with the customer.")})
+    # Credit is looked at before anyone reviews, and checked again (for good) when the order is confirmed.
+    gates.check(gates.CONFIRM, order=order, amount=order.amount, consume=False)
     order.status = SalesOrder.Status.IN_REVIEW
     order.save(update_fields=["status", "updated_at"])
     return approvals.submit(document=order, document_type=REVIEW_DOCUMENT, submitter=by)
@@ -174,11 +178,16 @@ def _facts(order: SalesOrder):
 
 def _moved(status):
     def handler(order, request):
-        values = {"status": status, "updated_at": timezone.now()}
-        if status == SalesOrder.Status.CONFIRMED:
-            values["confirmed_at"] = timezone.now()
-        SalesOrder.objects.filter(pk=order.pk).update(**values)
+        SalesOrder.objects.filter(pk=order.pk).update(status=status, updated_at=timezone.now())
     return handler
+
+
+def _confirmed(order, request) -> None:
+    """The review passed: the gates (credit) have the last word, then the order is confirmed."""
+    order = _locked(order)
+    gates.check(gates.CONFIRM, order=order, amount=order.amount)
+    SalesOrder.objects.filter(pk=order.pk).update(status=SalesOrder.Status.CONFIRMED, confirmed_at=timezone.now(),
+                                                  updated_at=timezone.now())
 
 
 def register_approvals() -> None:
@@ -191,7 +200,7 @@ def register_approvals() -> None:
         key=REVIEW_DOCUMENT, label=gettext_lazy("Order review"), model=SalesOrder, facts=_facts,
         title=lambda order: f"{order.number} · {order.customer.name}",
         url=lambda order: reverse("sales:order", args=[order.pk]),
-        on_approved=_moved(SalesOrder.Status.CONFIRMED), on_rejected=_moved(SalesOrder.Status.REJECTED),
+        on_approved=_confirmed, on_rejected=_moved(SalesOrder.Status.REJECTED),
         on_returned=_moved(SalesOrder.Status.DRAFT), on_withdrawn=_moved(SalesOrder.Status.DRAFT),
         # Without a review chain an order is confirmed as it is submitted.
         without_chain="approve",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core.numbering import next_number
 
+from . import gates
 from .lines import money
 from .models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, StockLevel, Warehouse
 
@@ -109,6 +110,9 @@ def release(*, shipment: Shipment, shipped_on: datetime.date | None = None, carr
         raise ValidationError(_("The order is no longer confirmed; the shipment cannot be released."))
     lines = list(shipment.lines.select_related("product"))
     order_lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update().filter(order=order)}
+    value = sum((line.quantity * order_lines[line.order_line_id].unit_price for line in lines if line.order_line_id),
+                Decimal(0)).quantize(Decimal("0.01"))
+    gates.check(gates.RELEASE, order=order, amount=value)
     needed: dict[int, Decimal] = {}
     for line in lines:
         needed[line.product_id] = needed.get(line.product_id, Decimal(0)) + line.quantity

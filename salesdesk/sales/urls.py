@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views_contracts, views_orders, views_products, views_quotations, views_settings, views_shipping
+from . import (
+    views_contracts,
+    views_imports,
+    views_orders,
+    views_products,
+    views_quotations,
+    views_settings,
+    views_shipping,
+)
 
 app_name = "sales"
 
@@ -38,6 +46,10 @@ urlpatterns = [
     path("contracts/<int:pk>/<str:action>/", views_contracts.contract_action, name="contract_action"),
     path("orders/", views_orders.order_list, name="orders"),
     path("orders/new/", views_orders.order_edit, name="order_new"),
+    path("orders/import/", views_imports.order_import, name="order_import"),
+    path("orders/import/template/", views_imports.order_import_template, name="order_import_template"),
+    path("orders/import/<int:pk>/", views_imports.order_import_job, name="order_import_job"),
+    path("orders/import/<int:pk>/commit/", views_imports.order_import_commit, name="order_import_commit"),
     path("orders/<int:pk>/", views_orders.order_detail, name="order"),
     path("orders/<int:pk>/edit/", views_orders.order_edit, name="order_edit"),
     path("orders/<int:order>/ship/", views_shipping.shipment_new, name="shipment_new"),

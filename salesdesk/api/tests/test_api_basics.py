@@ -187,7 +187,8 @@ def test_the_api_root_points_to_the_docs_and_every_resource_without_showing_data
     assert sorted(body["resources"]) == [
         "approvals", "audit", "contacts", "contracts", "customers", "departments", "employees", "follow-ups", "invoices",
         "leads",
-        "notifications", "orders", "pools", "positions", "price-lists", "products", "quotations", "shipments",
+        "notifications", "orders", "payments", "pools", "positions", "price-lists", "products", "quotations",
+        "receivables", "shipments",
         "territories", "visit-plans",
         "visitor-registrations"]
     for url in body["resources"].values():

@@ -48,3 +48,27 @@ def ship(org, order, **quantities):
     shipment = shipping.create_shipment(order=order, by=org.people["clerk"], warehouse=warehouse,
                                         quantities={lines[code].pk: Decimal(q) for code, q in quantities.items()})
     return shipping.release(shipment=shipment)
+
+
+@pytest.fixture
+def finance(checkers):
+    """The two clerks also confirm and allocate payments (回款确认)."""
+    org = checkers
+    org_services.set_duties(position=org.positions["inside"], duties=[
+        {"text": "开票复核", "queue": "invoices_to_check"}, {"text": "回款确认与核销", "queue": "payments_to_confirm"}])
+    return org
+
+
+def issued_invoice(org, order, *, issued_on=None, **quantities):
+    """Ship `code=quantity` of the order and invoice it: asked by the owner, checked and issued by the
+    clerks."""
+    from salesdesk.finance import invoicing
+
+    ship(org, order, **quantities)
+    lines = {line.product.code: line for line in order.lines.select_related("product")}
+    invoice = invoicing.request_invoice(order=order, by=org.people["owner"], buyer_tax_id="91430600MA4L000000",
+                                        quantities={lines[code].pk: Decimal(q) for code, q in quantities.items()})
+    invoicing.submit(invoice=invoice, by=org.people["owner"])
+    invoicing.check(invoice=invoice, by=org.people["checker"], approve=True)
+    return invoicing.issue(invoice=invoice, by=org.people["clerk"], invoice_number=f"4300{invoice.pk:04d}",
+                           issued_on=issued_on or timezone.localdate())

@@ -129,9 +129,9 @@ POSITION_DEPARTMENTS = {
 # modules still to come (approvals, customers, sales, finance, service, reports). A key outside
 # this list and outside the registry is a typo.
 UNREGISTERED_QUEUES = {
-    "audit", "complaints", "payments_to_confirm", "receivables_overdue", "reports_due",
+    "audit", "complaints", "reports_due",
 }
-CAPABILITIES = {"org_admin", "pricing"}
+CAPABILITIES = {"credit", "org_admin", "pricing"}
 
 
 def template(code):

@@ -32,6 +32,9 @@ class Command(OrgCommand):
 
                 add_demo_customers(company)
                 add_demo_sales(company)
+                from salesdesk.finance.demo import add_demo_finance
+
+                add_demo_finance(company)
             self.stdout.write(self.style.SUCCESS(
                 f"Loaded the {DEMO_TEMPLATE} template with demo people and demo records into {company.name}."))
         else:

@@ -1,0 +1,40 @@
+"""{% order_credit order %}: the order page's credit box — the customer's credit, whether the next step
+is blocked, and the override requests — without the sales views knowing about finance."""
+
+from decimal import Decimal
+
+from django import template
+
+from salesdesk.sales import gates
+from salesdesk.sales.models import SalesOrder
+
+from .. import credit
+from ..models import CreditOverride, CreditProfile
+
+register = template.Library()
+
+NEXT_ACTION = {
+    SalesOrder.Status.DRAFT: gates.CONFIRM,
+    SalesOrder.Status.REJECTED: gates.CONFIRM,
+    SalesOrder.Status.IN_REVIEW: gates.CONFIRM,
+    SalesOrder.Status.CONFIRMED: gates.RELEASE,
+    SalesOrder.Status.PARTLY_SHIPPED: gates.RELEASE,
+    SalesOrder.Status.SHIPPED: gates.ISSUE,
+}
+
+
+@register.inclusion_tag("finance/_order_credit.html", takes_context=True)
+def order_credit(context, order):
+    profile = CreditProfile.objects.filter(customer_id=order.customer_id).first()
+    action = NEXT_ACTION.get(order.status)
+    blocked = None
+    if profile is not None and action is not None:
+        amount = order.amount if action == gates.CONFIRM else Decimal(0)
+        found = credit.problem(action, order=order, amount=amount)
+        blocked = found[0] if found else None
+    return {
+        "order": order, "profile": profile, "action": action, "blocked": blocked,
+        "exposure": credit.exposure(order.customer) if profile else None,
+        "overrides": CreditOverride.objects.filter(order=order).select_related("requested_by"),
+        "actions": CreditOverride.Action.choices, "csrf_token": context.get("csrf_token"),
+    }

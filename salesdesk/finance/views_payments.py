@@ -1,0 +1,148 @@
+"""Payment pages (回款): the list, registering a receipt, and the payment with confirmation by finance,
+allocation to invoices and installments, and refunds. Thin: payments.py writes, selectors read
+through the data scope."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesdesk.core.people import acting_employee
+from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.sales.models import Installment
+
+from . import payments
+from .forms import PaymentForm
+from .models import Allocation, Invoice, Payment
+from .selectors import payments_for
+from .views import errors
+
+
+@login_required
+def payment_list(request):
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "").strip()
+    page = Paginator(payments_for(request.user, status=status, search=q), 50).get_page(request.GET.get("page"))
+    return render(request, "finance/payment_list.html", {"page": page, "status": status, "q": q,
+                                                         "statuses": Payment.Status.choices})
+
+
+@login_required
+def payment_new(request):
+    me = acting_employee(request.user)
+    initial = {"customer": request.GET.get("customer")} if request.GET.get("customer") else None
+    form = PaymentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = payments.register(
+                customer=data["customer"], by=me, amount=data["amount"], received_on=data["received_on"],
+                method=data["method"], payer=data["payer"], reference=data["reference"],
+                bill_number=data["bill_number"], bill_due_on=data["bill_due_on"], note=data["note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Payment %(number)s registered; finance confirms it.") % {
+                "number": payment.number})
+            return redirect("finance:payment", pk=payment.pk)
+    return render(request, "finance/payment_form.html", {"form": form})
+
+
+def _open_targets(payment: Payment):
+    """The customer's issued invoices and contract installments with something open."""
+    invoices = [invoice for invoice in Invoice.objects.filter(customer_id=payment.customer_id,
+                                                              status__in=payments.RECEIVABLE)
+                .order_by("due_on", "pk") if invoice.open_amount > 0]
+    installments = list(Installment.objects.filter(contract__customer_id=payment.customer_id,
+                                                   contract__status__in=["active", "completed"])
+                        .select_related("contract").order_by("due_on", "pk"))
+    paid = payments.installment_paid([item.pk for item in installments])
+    open_installments = []
+    for item in installments:
+        item.open_amount = item.amount - paid.get(item.pk, Decimal(0))
+        if item.open_amount > 0:
+            open_installments.append(item)
+    return invoices, open_installments
+
+
+@login_required
+def payment_detail(request, pk: int):
+    payment = get_scoped_or_404(Payment.objects.select_related("customer", "owner", "registered_by", "confirmed_by"),
+                                request.user, pk=pk)
+    may_confirm = payments.may_confirm(request.user)
+    invoices, installments = _open_targets(payment) if may_confirm and payment.status == "confirmed" else ([], [])
+    return render(request, "finance/payment_detail.html", {
+        "payment": payment, "may_confirm": may_confirm, "open_invoices": invoices, "open_installments": installments,
+        "allocations": payment.allocations.select_related("invoice", "installment__contract", "allocated_by"),
+        "refunds": payment.refunds.select_related("refunded_by"),
+    })
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal((text or "0").strip() or "0")
+    except InvalidOperation:
+        raise ValidationError(_("Amounts are numbers, e.g. 1200.50.")) from None
+
+
+def _targets(request, payment: Payment) -> list[payments.Target]:
+    targets = []
+    invoices = {invoice.pk: invoice for invoice in Invoice.objects.filter(customer_id=payment.customer_id)}
+    installments = {item.pk: item for item in Installment.objects.filter(contract__customer_id=payment.customer_id)}
+    for key, value in request.POST.items():
+        if not value.strip():
+            continue
+        kind, _sep, ident = key.partition("-")
+        if kind == "invoice" and ident.isdigit() and int(ident) in invoices:
+            targets.append(payments.Target(amount=_amount(value), invoice=invoices[int(ident)]))
+        elif kind == "installment" and ident.isdigit() and int(ident) in installments:
+            targets.append(payments.Target(amount=_amount(value), installment=installments[int(ident)]))
+    return targets
+
+
+@login_required
+@require_POST
+def payment_action(request, pk: int, action: str):
+    payment = get_scoped_or_404(Payment, request.user, pk=pk)
+    if not payments.may_confirm(request.user):
+        raise PermissionDenied(_("Only finance confirms, allocates and refunds payments."))
+    me = acting_employee(request.user)
+    try:
+        if action == "confirm":
+            payments.confirm(payment=payment, by=me)
+            messages.success(request, _("Payment confirmed."))
+        elif action == "reject":
+            payments.reject(payment=payment, by=me, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Marked as not received."))
+        elif action == "allocate":
+            made = payments.allocate(payment=payment, by=me, targets=_targets(request, payment))
+            messages.success(request, _("%(count)d allocations made.") % {"count": len(made)})
+        elif action == "oldest":
+            made = payments.allocate_oldest_first(payment=payment, by=me)
+            messages.success(request, _("%(count)d allocations made.") % {"count": len(made)})
+        elif action == "unallocate":
+            allocation = Allocation.objects.filter(payment=payment, pk=request.POST.get("allocation") or 0).first()
+            if allocation is None:
+                raise ValidationError(_("That allocation is not on this payment."))
+            payments.unallocate(allocation=allocation, by=me)
+            messages.success(request, _("Allocation undone."))
+        elif action == "refund":
+            refunded_on = parse_date(request.POST.get("refunded_on") or "")
+            if refunded_on is None:
+                raise ValidationError(_("Give the day the money was paid back."))
+            payments.refund(payment=payment, by=me, amount=_amount(request.POST.get("amount", "")),
+                            refunded_on=refunded_on, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Refund registered."))
+        else:
+            raise PermissionDenied
+    except ValidationError as error:
+        errors(request, error)
+    return redirect("finance:payment", pk=pk)
