@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.downloads import xlsx_response
 from salesdesk.core.forms import BootstrapForm
 from salesdesk.core.scope import get_scoped_or_404
 
@@ -25,7 +26,6 @@ from .views import company_of, me
 
 PREVIEW_ROWS = 50
 MAX_UPLOAD = 30 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(BootstrapForm):
@@ -190,9 +190,7 @@ def import_rejected(request, pk):
     job = _job(request, pk)
     if not job.rejected_file:
         raise Http404
-    response = HttpResponse(bytes(job.rejected_file), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="rejected-{job.pk}.xlsx"'
-    return response
+    return xlsx_response(bytes(job.rejected_file), f"rejected-{job.pk}.xlsx")
 
 
 @login_required
@@ -200,6 +198,4 @@ def import_template(request):
     kind = request.GET.get("kind", "customers")
     if kind not in imports.FIELDS:
         raise Http404
-    response = HttpResponse(imports.template_workbook(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="salesdesk-{kind}-template.xlsx"'
-    return response
+    return xlsx_response(imports.template_workbook(kind), f"salesdesk-{kind}-template.xlsx")

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from salesdesk.core.people import acting_employee
 from salesdesk.core.scope import get_scoped_or_404, scope_for
-from salesdesk.org.models import Employee
 from salesdesk.sales.models import SalesOrder
 
 from . import invoicing
@@ -26,8 +25,12 @@ from .payments import RECEIVABLE
 from .selectors import invoices_for
 
 
-def _me(request) -> Employee:
-    return acting_employee(request.user)
+def amount_from(text: str) -> Decimal:
+    """A typed amount; empty is zero (the services refuse it with their own message)."""
+    try:
+        return Decimal((text or "0").strip() or "0")
+    except InvalidOperation:
+        raise ValidationError(_("Amounts are numbers, e.g. 1200.50.")) from None
 
 
 def errors(request, error: ValidationError) -> None:
@@ -59,7 +62,7 @@ def invoice_new(request, order: int):
                 except InvalidOperation:
                     raise ValidationError(_("Quantities are numbers, e.g. 2.5."))
             invoice = invoicing.request_invoice(
-                order=order, by=_me(request), quantities=quantities, kind=request.POST.get("kind", ""),
+                order=order, by=acting_employee(request.user), quantities=quantities, kind=request.POST.get("kind", ""),
                 buyer_name=request.POST.get("buyer_name", ""), buyer_tax_id=request.POST.get("buyer_tax_id", ""),
                 buyer_address_phone=request.POST.get("buyer_address_phone", ""),
                 buyer_bank_account=request.POST.get("buyer_bank_account", ""))
@@ -94,7 +97,7 @@ def invoice_detail(request, pk: int):
 @require_POST
 def invoice_action(request, pk: int, action: str):
     invoice = get_scoped_or_404(Invoice, request.user, pk=pk)
-    me = _me(request)
+    me = acting_employee(request.user)
     if action in ("check", "return", "issue", "mail", "receive") and not invoicing.may_check(request.user):
         raise PermissionDenied(_("Only the invoicing clerks check and issue invoices."))
     try:

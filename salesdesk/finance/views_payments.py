@@ -4,7 +4,7 @@ through the data scope."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +23,7 @@ from . import payments
 from .forms import PaymentForm
 from .models import Allocation, Invoice, Payment
 from .selectors import payments_for
-from .views import errors
+from .views import amount_from, errors
 
 
 @login_required
@@ -86,13 +86,6 @@ def payment_detail(request, pk: int):
     })
 
 
-def _amount(text: str) -> Decimal:
-    try:
-        return Decimal((text or "0").strip() or "0")
-    except InvalidOperation:
-        raise ValidationError(_("Amounts are numbers, e.g. 1200.50.")) from None
-
-
 def _targets(request, payment: Payment) -> list[payments.Target]:
     targets = []
     invoices = {invoice.pk: invoice for invoice in Invoice.objects.filter(customer_id=payment.customer_id)}
@@ -102,9 +95,9 @@ def _targets(request, payment: Payment) -> list[payments.Target]:
             continue
         kind, _sep, ident = key.partition("-")
         if kind == "invoice" and ident.isdigit() and int(ident) in invoices:
-            targets.append(payments.Target(amount=_amount(value), invoice=invoices[int(ident)]))
+            targets.append(payments.Target(amount=amount_from(value), invoice=invoices[int(ident)]))
         elif kind == "installment" and ident.isdigit() and int(ident) in installments:
-            targets.append(payments.Target(amount=_amount(value), installment=installments[int(ident)]))
+            targets.append(payments.Target(amount=amount_from(value), installment=installments[int(ident)]))
     return targets
 
 
@@ -138,7 +131,7 @@ def payment_action(request, pk: int, action: str):
             refunded_on = parse_date(request.POST.get("refunded_on") or "")
             if refunded_on is None:
                 raise ValidationError(_("Give the day the money was paid back."))
-            payments.refund(payment=payment, by=me, amount=_amount(request.POST.get("amount", "")),
+            payments.refund(payment=payment, by=me, amount=amount_from(request.POST.get("amount", "")),
                             refunded_on=refunded_on, reason=request.POST.get("reason", ""))
             messages.success(request, _("Refund registered."))
         else:

@@ -6,19 +6,18 @@ override requests. Thin: receivables.py, credit.py and payments.py do the work."
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.downloads import xlsx_response
 from salesdesk.core.people import acting_employee
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.sales.models import SalesOrder
@@ -27,15 +26,7 @@ from . import credit, payments, receivables
 from .forms import CollectionNoteForm, CreditProfileForm, PeriodForm
 from .models import CollectionTask, CreditProfile, Invoice
 from .selectors import collection_tasks_for, customers_for_finance
-from .views import errors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+from .views import amount_from, errors
 
 
 def _aging_workbook(result: receivables.Aging) -> bytes:
@@ -65,7 +56,7 @@ def aging_view(request):
     as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
     result = receivables.aging(request.user, as_of=as_of, by=by)
     if request.GET.get("format") == "xlsx":
-        return _download(_aging_workbook(result), f"aging-{as_of.isoformat()}.xlsx")
+        return xlsx_response(_aging_workbook(result), f"aging-{as_of.isoformat()}.xlsx")
     return render(request, "finance/aging.html", {
         "aging": result, "buckets": receivables.BUCKETS, "by": by, "groups": receivables.GROUPS,
         "group_label": receivables.GROUPS[by][2],
@@ -87,7 +78,7 @@ def customer_receivables(request, customer: int):
         errors(request, error)
         result = receivables.statement(customer, date_from=start, date_to=today)
     if request.GET.get("format") == "xlsx":
-        return _download(receivables.statement_workbook(result),
+        return xlsx_response(receivables.statement_workbook(result),
                          f"statement-{customer.pk}-{result.date_from.isoformat()}-{result.date_to.isoformat()}.xlsx")
     return render(request, "finance/customer_receivables.html", {
         "customer": customer, "figures": receivables.customer_receivables(customer), "statement": result,
@@ -128,11 +119,8 @@ def collection_task(request, pk: int):
 def write_off_request(request, invoice: int):
     invoice = get_scoped_or_404(Invoice, request.user, pk=invoice)
     try:
-        amount = Decimal((request.POST.get("amount") or "0").strip() or "0")
-    except ArithmeticError:
-        amount = Decimal(-1)
-    try:
-        payments.request_write_off(invoice=invoice, by=acting_employee(request.user), amount=amount,
+        payments.request_write_off(invoice=invoice, by=acting_employee(request.user),
+                                   amount=amount_from(request.POST.get("amount", "")),
                                    reason=request.POST.get("reason", ""))
     except ValidationError as error:
         errors(request, error)
@@ -183,7 +171,7 @@ def credit_overview(request):
         chosen = list(customers[:20000])
         figures = credit.exposures([customer.pk for customer in chosen])
         rows = [(c, getattr(c, "credit_profile", None), figures[c.pk]) for c in chosen]
-        return _download(_credit_workbook(rows), f"credit-{timezone.localdate().isoformat()}.xlsx")
+        return xlsx_response(_credit_workbook(rows), f"credit-{timezone.localdate().isoformat()}.xlsx")
     page = Paginator(customers, 50).get_page(request.GET.get("page"))
     figures = credit.exposures([customer.pk for customer in page])
     rows = []
@@ -222,12 +210,9 @@ def credit_profile(request, customer: int):
 def credit_override_request(request, order: int):
     order = get_scoped_or_404(SalesOrder, request.user, pk=order)
     try:
-        amount = Decimal((request.POST.get("amount") or "0").strip() or "0")
-    except ArithmeticError:
-        amount = Decimal(0)
-    try:
         credit.request_override(order=order, action=request.POST.get("action", ""), by=acting_employee(request.user),
-                                reason=request.POST.get("reason", ""), amount=amount)
+                                reason=request.POST.get("reason", ""),
+                                amount=amount_from(request.POST.get("amount", "")))
     except ValidationError as error:
         errors(request, error)
     else:

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.downloads import xlsx_response
 from salesdesk.core.forms import BootstrapForm
 from salesdesk.core.scope import get_scoped_or_404, scope_for
 from salesdesk.customers.models import ImportJob
@@ -25,7 +26,6 @@ from . import history
 
 PREVIEW_ROWS = 50
 MAX_UPLOAD = 30 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(BootstrapForm):
@@ -88,9 +88,7 @@ def order_import(request):
 
 @login_required
 def order_import_template(request):
-    response = HttpResponse(history.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="salesdesk-orders-template.xlsx"'
-    return response
+    return xlsx_response(history.template_workbook(), "salesdesk-orders-template.xlsx")
 
 
 @login_required
