@@ -5,7 +5,8 @@
 #   make lint      ruff + a check that no migration is missing
 #   make messages  extract translatable strings; regenerate Traditional Chinese
 #   make bench     organisation benchmarks on SQLite (and PostgreSQL when reachable), then the
-#                  customer benchmarks on PostgreSQL (a million customers: about 10 minutes)
+#                  customer benchmarks on PostgreSQL (a million customers: about 10 minutes) and the
+#                  order-to-cash benchmarks on PostgreSQL (two million orders: about 10 minutes)
 #
 # Steps are only redone when needed: the Python packages when pyproject.toml changed since the
 # last install, the npm packages when package-lock.json changed (copies kept as stamps).
@@ -21,7 +22,7 @@ MANAGE := DEBUG=1 $(PY) manage.py
 .PHONY: demo test lint messages bench venv deps python-deps npm-deps assets translations help
 
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# *//'
+	@sed -n '3,9p' Makefile | sed 's/^# *//'
 
 venv: $(PY)
 
@@ -76,3 +77,4 @@ messages: python-deps
 bench: deps
 	$(PY) bench/org_bench.py
 	$(PY) bench/customer_bench.py || echo "(the customer benchmark needs PostgreSQL at DATABASE_URL)"
+	$(PY) bench/order_bench.py || echo "(the order benchmark needs PostgreSQL at DATABASE_URL)"

@@ -221,12 +221,12 @@ def generate_customers(org: dict, total: int) -> dict:
         cursor.execute("""
             INSERT INTO customers_customer (company_id, kind, name, name_key, initials, credit_code, industry, size,
                 country, province, city, district, address, postal_code, phone, mobile, mobile_key, intended_unit,
-                visits, level, owner_id, owned_since, department_id, notes, is_locked, last_followup_at,
+                visits, level, channel, owner_id, owned_since, department_id, notes, is_locked, last_followup_at,
                 next_followup_on, created_at, updated_at, customer_class_id, source_id)
             SELECT %(company)s, 'company', '客户' || g || '号' || (ARRAY['机电','建材','物流','电子','贸易'])[1 + g %% 5] || '有限公司',
                 '客户' || g || '号' || (ARRAY['机电','建材','物流','电子','贸易'])[1 + g %% 5],
                 'kh' || g || 'h', '', '制造业', '', '中国', '江苏', (ARRAY['南京','苏州','无锡','常州'])[1 + g %% 4], '',
-                '', '', '', '', '', '', 0, (ARRAY['A','B','C'])[1 + g %% 3], o.employee_id,
+                '', '', '', '', '', '', 0, (ARRAY['A','B','C'])[1 + g %% 3], '', o.employee_id,
                 now() - (g %% 89) * interval '1 day', o.department_id, '', false,
                 now() - (CASE WHEN g %% 50 = 0 THEN 40 ELSE g %% 14 END) * interval '1 day',
                 current_date + (g %% 20 - 5),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("customers/", include("salesdesk.customers.urls")),
     path("sales/", include("salesdesk.sales.urls")),
     path("finance/", include("salesdesk.finance.urls")),
+    path("reports/", include("salesdesk.reports.urls")),
     path("approvals/", include("salesdesk.approvals.urls")),
     path("notifications/", include("salesdesk.notifications.urls")),
     path("api/v1/", api.urls),

@@ -2,13 +2,14 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.forms import BootstrapForm
 from salesdesk.customers.forms import CustomerPicker
 from salesdesk.customers.models import Customer
 
-from .models import CreditProfile, Payment
+from .models import CreditProfile, FinanceSettings, Payment
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -52,3 +53,18 @@ class CollectionNoteForm(BootstrapForm):
 class PeriodForm(BootstrapForm):
     date_from = forms.DateField(label=_("From"), **DATE)
     date_to = forms.DateField(label=_("To"), **DATE)
+
+
+
+def _model_field(name):
+    return FinanceSettings._meta.get_field(name)
+
+
+class FinanceSettingsForm(BootstrapForm):
+    """The labels are the model's; the range of the days is the service's to check."""
+
+    invoice_basis = forms.ChoiceField(label=capfirst(_model_field("invoice_basis").verbose_name),
+                                      choices=FinanceSettings.Basis.choices)
+    default_payment_days = forms.IntegerField(label=capfirst(_model_field("default_payment_days").verbose_name),
+                                              help_text=_model_field("default_payment_days").help_text,
+                                              widget=forms.NumberInput(attrs={"min": 0, "max": 365}))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_payments, views_receivables
+from . import views, views_payments, views_receivables, views_settings
 
 app_name = "finance"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("credit/", views_receivables.credit_overview, name="credit"),
     path("credit/customer/<int:customer>/", views_receivables.credit_profile, name="credit_profile"),
     path("credit/override/<int:order>/", views_receivables.credit_override_request, name="credit_override"),
+    path("settings/", views_settings.finance_settings, name="settings"),
 ]

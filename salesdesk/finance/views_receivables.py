@@ -54,12 +54,26 @@ def aging_view(request):
     by = request.GET.get("by", "customer")
     by = by if by in receivables.GROUPS else "customer"
     as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
-    result = receivables.aging(request.user, as_of=as_of, by=by)
+    # Drilling down: a department's owners, then an owner's customers (the links of the table).
+    invoices, narrowed = receivables.open_invoices(request.user), []
+    department, owner = request.GET.get("department", ""), request.GET.get("owner", "")
+    if department.isdigit() or department == "none":
+        invoices = invoices.filter(customer__department_id=int(department)) if department != "none" else \
+            invoices.filter(customer__department__isnull=True)
+        narrowed.append(("department", department))
+    if owner.isdigit():
+        invoices = invoices.filter(owner_id=int(owner))
+        narrowed.append(("owner", owner))
+    result = receivables.aging(request.user, as_of=as_of, by=by, queryset=invoices)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_aging_workbook(result), f"aging-{as_of.isoformat()}.xlsx")
+    # A company's aging per customer runs to tens of thousands of rows: the page shows the largest
+    # first, 50 at a time, with the totals of all; the workbook above holds every row.
+    page = Paginator(result.rows, 50).get_page(request.GET.get("page"))
     return render(request, "finance/aging.html", {
-        "aging": result, "buckets": receivables.BUCKETS, "by": by, "groups": receivables.GROUPS,
-        "group_label": receivables.GROUPS[by][2],
+        "aging": result, "page": page, "buckets": receivables.BUCKETS, "by": by, "groups": receivables.GROUPS,
+        "group_label": receivables.GROUPS[by][2], "narrowed": narrowed,
+        "narrow_query": "".join(f"&{name}={value}" for name, value in narrowed),
     })
 
 

@@ -6,3 +6,14 @@ class ReportsConfig(AppConfig):
     name = "salesdesk.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from salesdesk.core.navigation import MenuGroup, MenuItem, add, add_group
+
+        add_group(MenuGroup(key="reports", label=_("Reports"), icon="bar-chart-line"))
+        add(MenuItem(key="report-sales", group="reports", label=_("Sales report"), url_name="reports:sales",
+                     icon="bar-chart-line", order=40))
+        add(MenuItem(key="report-contracts", group="reports", label=_("Contract execution"),
+                     url_name="reports:contracts", icon="clipboard-check", order=41))
+        add(MenuItem(key="report-collection", group="reports", label=_("Collection analysis"),
+                     url_name="reports:collection", icon="graph-up", order=42))

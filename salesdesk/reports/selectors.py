@@ -7,7 +7,9 @@ query, plus one per named dimension for the names), with functions that SQLite a
 both have.
 
 A measure says which documents count, by which date they fall into a period and what amount
-they add; the later measures (shipments, invoices, collections) are entries in MEASURES.
+they add: orders (by order date), shipments released (by shipping date, at the order's prices;
+free samples and gifts add nothing), invoices issued (by issue date, tax included) and payments
+confirmed by finance (by the date the money came in).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractQuarter, ExtractYear
 
 from salesdesk.customers.models import Customer
-from salesdesk.org.models import Assignment, Department, Employee
-from salesdesk.sales.models import Product, SalesOrder, SalesOrderLine
+from salesdesk.finance.models import Invoice, InvoiceLine, Payment
+from salesdesk.finance.payments import RECEIVABLE
+from salesdesk.org.models import Assignment, Department, Employee, Territory
+from salesdesk.sales.models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 
 
 @dataclass(frozen=True)
@@ -45,26 +50,77 @@ def order_lines(orders: QuerySet) -> QuerySet:
     return SalesOrderLine.objects.filter(order__in=orders.values("pk"))
 
 
+SHIPPED = (Shipment.Status.RELEASED, Shipment.Status.DELIVERED)
+
+
+def released_shipments(user) -> QuerySet:
+    return Shipment.objects.restrict(user).filter(status__in=SHIPPED)
+
+
+def shipment_lines(shipments: QuerySet) -> QuerySet:
+    return ShipmentLine.objects.filter(shipment__in=shipments.values("pk"))
+
+
+def issued_invoices(user) -> QuerySet:
+    return Invoice.objects.restrict(user).filter(status__in=RECEIVABLE)
+
+
+def invoice_lines(invoices: QuerySet) -> QuerySet:
+    return InvoiceLine.objects.filter(invoice__in=invoices.values("pk"))
+
+
+def confirmed_payments(user) -> QuerySet:
+    return Payment.objects.restrict(user).filter(status=Payment.Status.CONFIRMED)
+
+
 MEASURES: dict[str, Measure] = {
     "orders": Measure(documents=sold_orders, date="ordered_on", amount="amount", lines=order_lines, document="order"),
+    # A shipment's value is the sum of its lines: the join to the lines is summed, the shipments counted once.
+    "shipments": Measure(documents=released_shipments, date="shipped_on", amount="lines__amount",
+                         lines=shipment_lines, document="shipment"),
+    "invoices": Measure(documents=issued_invoices, date="issued_on", amount="amount", lines=invoice_lines,
+                        document="invoice"),
+    "collections": Measure(documents=confirmed_payments, date="received_on", amount="amount"),
 }
-DIMENSIONS = ("owner", "department", "customer", "product", "year", "quarter", "month")
+DIMENSIONS = ("owner", "department", "territory", "customer", "product", "year", "quarter", "month")
 
 
-def _department_of(owner: str):
-    """The owner's primary department now: the department at the time of the order is not kept.
-    Someone who has left counts in the department of their last position."""
-    return Subquery(Assignment.objects.filter(employee_id=OuterRef(owner))
-                    .order_by(F("ended_on").desc(nulls_first=True), "-is_primary", "pk")
-                    .values("position__department_id")[:1])
+def _by_department(grouped, aliases: list[str]) -> list[dict]:
+    """Rows grouped by owner (their owner under "by_department") added up per owner's department, for
+    all owners in one query rather than a sub-query per document; ordered as the database orders (NULL
+    last or first as it sorts them). A document has one owner, so the documents counted per owner add
+    up. The department is the owner's primary one now (the department at the time of the document is
+    not kept); someone who has left counts in the department of their last position."""
+    rows = list(grouped)
+    departments = {}
+    for employee_id, department_id in (
+            Assignment.objects.filter(employee_id__in={row["by_department"] for row in rows} - {None})
+            .order_by("employee_id", F("ended_on").desc(nulls_first=True), "-is_primary", "pk")
+            .values_list("employee_id", "position__department_id")):
+        departments.setdefault(employee_id, department_id)
+    merged: dict[tuple, dict] = {}
+    for row in rows:
+        row["by_department"] = departments.get(row["by_department"])
+        key = tuple(row[alias] for alias in aliases)
+        if key not in merged:
+            merged[key] = row
+            continue
+        found = merged[key]
+        found["documents"] += row["documents"]
+        if row["total"] is not None:
+            found["total"] = row["total"] if found["total"] is None else found["total"] + row["total"]
+    nulls_last = connection.features.nulls_order_largest
+    return sorted(merged.values(), key=lambda row: [((row[alias] is None) == nulls_last, row[alias] or 0)
+                                                    for alias in aliases])
 
 
 def _expressions(measure: Measure, by: tuple[str, ...], prefix: str) -> dict:
     date = prefix + measure.date
     make = {
         "owner": lambda: F(prefix + measure.owner),
-        "department": lambda: _department_of(prefix + measure.owner),
+        "department": lambda: F(prefix + measure.owner),  # the owner's, added up in _by_department
         "customer": lambda: F(prefix + measure.customer),
+        "territory": lambda: F(f"{prefix}{measure.customer}__territory"),
         "product": lambda: F("product"),
         "year": lambda: ExtractYear(date),
         "quarter": lambda: ExtractQuarter(date),
@@ -74,8 +130,10 @@ def _expressions(measure: Measure, by: tuple[str, ...], prefix: str) -> dict:
 
 
 def _names(rows: list[dict], by: tuple[str, ...]) -> None:
-    """Add owner_name, department_name, customer_name, product_name and product_code to the rows."""
+    """Add owner_name, department_name, territory_name, customer_name, product_name and product_code to
+    the rows."""
     sources = {"owner": (Employee, ("name",)), "department": (Department, ("name",)),
+               "territory": (Territory, ("name",)),
                "customer": (Customer, ("name",)), "product": (Product, ("name", "code"))}
     for dimension in by:
         if dimension not in sources:
@@ -94,7 +152,8 @@ def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owne
                   company=None) -> list[dict]:
     """Rows such as {"owner": 7, "owner_name": "…", "year": 1997, "amount": Decimal, "count": 12}, one per
     combination of the `by` dimensions, ordered by them. "orders" sums the amounts of orders confirmed,
-    (partly) shipped or closed, or by product the amounts of their lines; `count` counts documents.
+    (partly) shipped or closed, or by product the amounts of their lines; the other MEASURES likewise;
+    `count` counts documents. A territory is the customer's (片区).
     `company` narrows a system administrator's report to one company."""
     spec = MEASURES[measure]
     by = tuple(by)
@@ -115,9 +174,14 @@ def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owne
     else:
         queryset, prefix, amount, counted = documents, "", spec.amount, "pk"
     aliases = _expressions(spec, by, prefix)
-    measures = {"total": Sum(amount), "documents": Count(counted, distinct=True)}
+    # One row per document unless lines are joined (by product, or an amount summed over lines): only
+    # then must documents be counted once each (a DISTINCT count also keeps the database from hashing).
+    distinct = counted != "pk" or "__" in amount
+    measures = {"total": Sum(amount), "documents": Count(counted, distinct=distinct)}
     if aliases:
         grouped = queryset.order_by().annotate(**aliases).values(*aliases).annotate(**measures).order_by(*aliases)
+        if "department" in by:
+            grouped = _by_department(grouped, list(aliases))
     else:  # by nothing: one grand total (none when there is nothing to count)
         grouped = [total for total in [queryset.aggregate(**measures)] if total["documents"]]
     rows = []

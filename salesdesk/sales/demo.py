@@ -125,3 +125,38 @@ def _demo_quotations(company, products) -> int:
             orders.submit_for_review(order=order, by=rep)
         made += 2
     return made
+
+
+HISTORY_PRODUCTS = (("SBS-791", 13200, 6), ("SBS-1301", 12800, 5), ("AGT-01", 460, 80), ("RP-40", 2600, 12))
+
+
+def add_demo_history(company, *, months: int = 12) -> dict:
+    """A year of past orders (imported as history, shipped and closed) for the reps' own customers, so
+    the reports have figures from the first start. Deterministic: the same demo every time."""
+    from salesdesk.customers.models import Customer
+
+    from . import history
+
+    importer = _holder(company, "sales-director")
+    reps = [(employee, list(Customer.objects.filter(owner=employee).order_by("pk")[:4]))
+            for employee in Employee.objects.filter(company=company, assignments__position__code__in=(
+                "nanjing-rep", "hangzhou-rep", "jinan-rep", "sales-rep"), assignments__ended_on__isnull=True)
+            .order_by("pk").distinct()]
+    reps = [(rep, customers) for rep, customers in reps if customers]
+    if importer is None or not reps:
+        return {"orders": 0}
+    today = timezone.localdate()
+    rows = []
+    for back in range(months, 0, -1):
+        month_start = (today.replace(day=1) - datetime.timedelta(days=31 * back - 15)).replace(day=1)
+        for index, (rep, customers) in enumerate(reps):
+            for number in range(1 + (back + index) % 3):
+                code, price, quantity = HISTORY_PRODUCTS[(back + index + number) % len(HISTORY_PRODUCTS)]
+                ordered_on = month_start + datetime.timedelta(days=(3 + 7 * number + index) % 26)
+                shipped_on = min(ordered_on + datetime.timedelta(days=4), today)
+                rows.append([f"LS-{ordered_on:%Y%m}-{index:02d}{number}", ordered_on.isoformat(),
+                             customers[(back + number) % len(customers)].name, rep.name, code,
+                             str(quantity + (back * 7 + index) % 5), str(price), shipped_on.isoformat()])
+    keys = ["number", "ordered_on", "customer", "owner", "product", "quantity", "unit_price", "shipped_on"]
+    outcome = history.commit(company=company, user=importer.user, rows=rows, mapping=dict(enumerate(keys)))
+    return {"orders": outcome.orders}

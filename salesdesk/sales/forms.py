@@ -7,7 +7,7 @@ from salesdesk.core.forms import BootstrapForm, Picker
 from salesdesk.customers.forms import CustomerPicker
 from salesdesk.customers.models import Contact, Customer
 
-from .models import PriceList, Product, ProductLine
+from .models import PriceList, Product, ProductLine, Warehouse
 
 
 class ProductFilter(BootstrapForm):
@@ -82,6 +82,14 @@ class PriceListForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("valid_until", _("The end cannot be before the start."))
         return data
+
+
+class WarehouseForm(BootstrapForm):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Warehouse.Kind.choices, initial=Warehouse.Kind.MAIN)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
 # --- quotations ------------------------------------------------------------------------------------

@@ -286,7 +286,9 @@ class Contract(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["company", "number"], name="contract_number_unique")]
         indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["company", "status", "ends_on"]),
-                   models.Index(fields=["customer", "-created_at"])]
+                   models.Index(fields=["customer", "-created_at"]),
+                   # The ledger's first page, newest first, without sorting the company's contracts.
+                   models.Index(fields=["company", "-created_at", "-id"], name="contract_ledger_order")]
 
     def __str__(self):
         return self.number
@@ -427,7 +429,10 @@ class SalesOrder(models.Model):
                        models.UniqueConstraint(fields=["company", "external_number"],
                                                name="order_external_number_unique")]
         indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["company", "status", "delivery_on"]),
-                   models.Index(fields=["customer", "-ordered_on"])]
+                   models.Index(fields=["customer", "-ordered_on"]),
+                   # 跟单: the orders to follow (TO_FOLLOW) in the queue's order, late ones first.
+                   models.Index(fields=["company", "delivery_on", "id"], name="order_to_follow",
+                                condition=models.Q(status__in=["confirmed", "partly_shipped"]))]
 
     def __str__(self):
         return self.number

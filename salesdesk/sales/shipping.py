@@ -1,6 +1,6 @@
 """Shipping (发货): shipments from an order's open lines (partial shipments welcome), free samples and
 gifts as lines of their own, release from a warehouse (出库: stock goes down, the order's shipped
-quantities go up), and the proof of delivery (回单).
+quantities go up), the proof of delivery (回单), and the warehouses themselves (仓库维护).
 
 A shipment never exceeds what was ordered: a draft reserves its quantities against the order line,
 and releasing it locks the order lines and checks again, while the database refuses a shipped
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,3 +179,50 @@ def receive_stock(*, warehouse: Warehouse, product: Product, quantity: Decimal) 
     level.quantity += quantity
     level.save(update_fields=["quantity"])
     return level
+
+
+# --- warehouses ---------------------------------------------------------------------------------
+
+
+def _warehouse_values(*, code: str, name: str, kind: str, address: str) -> dict:
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name:
+        raise ValidationError({"code" if not code else "name": _("This field is required.")})
+    if kind not in Warehouse.Kind.values:
+        raise ValidationError({"kind": _("Choose a warehouse or a transit warehouse.")})
+    return {"code": code, "name": name, "kind": kind, "address": (address or "").strip()}
+
+
+def _code_taken(code: str) -> ValidationError:
+    return ValidationError({"code": _("Another warehouse has the code %(code)s.") % {"code": code}})
+
+
+def _save_warehouse(warehouse: Warehouse) -> Warehouse:
+    """Save, turning a code taken meanwhile by a parallel request into the same message."""
+    if Warehouse.objects.filter(company_id=warehouse.company_id, code=warehouse.code).exclude(pk=warehouse.pk).exists():
+        raise _code_taken(warehouse.code)
+    try:
+        with transaction.atomic():
+            warehouse.save()
+    except IntegrityError:
+        raise _code_taken(warehouse.code)
+    return warehouse
+
+
+@transaction.atomic
+def create_warehouse(*, company, code: str, name: str, kind: str = Warehouse.Kind.MAIN, address: str = "",
+                     is_active: bool = True) -> Warehouse:
+    """A new warehouse of the company; its code is unique in the company."""
+    values = _warehouse_values(code=code, name=name, kind=kind, address=address)
+    return _save_warehouse(Warehouse(company=company, is_active=bool(is_active), **values))
+
+
+@transaction.atomic
+def update_warehouse(*, warehouse: Warehouse, code: str, name: str, kind: str, address: str = "",
+                     is_active: bool = True) -> Warehouse:
+    """Change a warehouse; shipments keep pointing at it, and a warehouse not in use takes no new ones."""
+    warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
+    for field, value in _warehouse_values(code=code, name=name, kind=kind, address=address).items():
+        setattr(warehouse, field, value)
+    warehouse.is_active = bool(is_active)
+    return _save_warehouse(warehouse)

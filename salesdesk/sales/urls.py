@@ -59,5 +59,7 @@ urlpatterns = [
     path("shipments/<int:pk>/note/", views_shipping.delivery_note, name="delivery_note"),
     path("shipments/<int:pk>/<str:action>/", views_shipping.shipment_action, name="shipment_action"),
     path("warehouses/", views_shipping.warehouses, name="warehouses"),
+    path("warehouses/new/", views_shipping.warehouse_edit, name="warehouse_new"),
+    path("warehouses/<int:pk>/edit/", views_shipping.warehouse_edit, name="warehouse_edit"),
     path("warehouses/<int:pk>/receive/", views_shipping.stock_receive, name="stock_receive"),
 ]

@@ -1,14 +1,17 @@
 """Shipping pages: shipments (list, new from an order, the shipment with release and proof of
-delivery), the delivery note (送货单, with or without prices), and warehouses with their stock."""
+delivery), the delivery note (送货单, with or without prices), and warehouses with their stock; the
+shipping clerks and administrators keep the stock and maintain the warehouses."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -16,9 +19,11 @@ from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.versions import is_org_admin
+from salesdesk.org.views_manage import current_company
 from salesdesk.workbench.registry import queue_keys_for
 
 from . import shipping
+from .forms import WarehouseForm
 from .models import Product, SalesOrder, Shipment, ShipmentLine, Warehouse
 from .selectors import shipments_for
 from .views_quotations import _errors, _me
@@ -26,6 +31,19 @@ from .views_quotations import _errors, _me
 
 def may_keep_stock(user) -> bool:
     return is_org_admin(user) or "to_ship" in queue_keys_for(user)
+
+
+def stock_keeper_required(view):
+    """Log-in first, then the shipping clerks (the to_ship duty) and org administrators only."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not may_keep_stock(request.user):
+            raise PermissionDenied(_("Only the shipping clerks and administrators maintain the warehouses."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _decimal(value) -> Decimal:
@@ -147,3 +165,29 @@ def stock_receive(request, pk: int):
     return redirect("sales:warehouses")
 
 
+WAREHOUSE_FIELDS = ("code", "name", "kind", "address", "is_active")
+
+
+@stock_keeper_required
+def warehouse_edit(request, pk: int | None = None):
+    company = current_company(request)
+    if company is None:
+        raise Http404
+    warehouse = None
+    if pk is not None:
+        warehouse = get_scoped_or_404(Warehouse.objects.filter(company=company), request.user, pk=pk)
+    initial = {name: getattr(warehouse, name) for name in WAREHOUSE_FIELDS} if warehouse is not None else None
+    form = WarehouseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if warehouse is None:
+                created = shipping.create_warehouse(company=company, **form.cleaned_data)
+                messages.success(request, _("Warehouse %(code)s created.") % {"code": created.code})
+            else:
+                shipping.update_warehouse(warehouse=warehouse, **form.cleaned_data)
+                messages.success(request, _("Warehouse saved."))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            return redirect("sales:warehouses")
+    return render(request, "sales/warehouse_form.html", {"form": form, "warehouse": warehouse})

@@ -3,7 +3,11 @@ the floor price, his office manager approves it from the notification, the rep t
 into a contract and submits it for review (合同评审), and the office manager and the sales manager
 approve it from 待我审批 until the contract is in force; an order against it is shipped in part by the
 sales manager's assistant (跟单), and its invoice is requested by the rep and checked and issued by
-the assistant (开票双人复核)."""
+the assistant (开票双人复核). The customer pays: the rep registers the money, the assistant confirms it
+from her workbench (回款确认) and allocates it to the invoice, and the contract shows what
+was collected. Then the sales manager rates the customer with a small credit limit; the rep's next
+order is blocked, he asks for a credit override, the sales manager approves it and the order goes
+through."""
 
 import datetime
 
@@ -13,9 +17,11 @@ from django.utils import timezone
 
 from salesdesk.customers.demo import add_demo_customers
 from salesdesk.customers.models import Customer
+from salesdesk.finance import credit
+from salesdesk.finance.models import CreditOverride, Invoice, Payment
 from salesdesk.org import orgfile
 from salesdesk.org.models import Employee
-from salesdesk.sales.demo import add_demo_sales
+from salesdesk.sales.demo import _chain, add_demo_sales
 from salesdesk.sales.models import Contract, Quotation, SalesOrder
 
 from .conftest import login
@@ -28,6 +34,8 @@ def company(transactional_db):
     company = orgfile.load_org(data=orgfile.load_template("industrial"), demo_people=True)
     add_demo_customers(company)
     add_demo_sales(company)
+    _chain(company, credit.OVERRIDE_DOCUMENT, "信用特批", [
+        {"name": "销售经理审批", "approver": "positions", "positions": ["sales-manager"]}])
     return company
 
 
@@ -156,3 +164,81 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
         page.click("#issue-invoice")
     assert page.locator("#invoice-status").inner_text() == "已开具"
     assert order.lines.get().invoiced_quantity == 3
+
+    # The customer pays 10,000. The rep registers it; it counts once the sales manager's assistant, who
+    # reconciles receipts (核对收支和往来账), finds it on her workbench, confirms it against the bank and
+    # allocates it to the invoice.
+    invoice = Invoice.objects.get(order=order)
+    today = timezone.localdate().isoformat()
+    log_in(page, live_server, "nanjing-rep-2")
+    page.goto(f"{live_server.url}{reverse('finance:payment_new')}?customer={order.customer_id}")
+    page.fill("#id_amount", "10000")
+    page.fill("#id_received_on", today)
+    page.fill("#id_reference", "CMB-20261126")
+    with page.expect_navigation():
+        page.click("#save-payment")
+    assert page.locator("#payment-status").inner_text() == "待财务确认"
+    assert page.locator("#confirm-payment").count() == 0  # the rep does not confirm money
+    payment = Payment.objects.get(reference="CMB-20261126")
+    log_in(page, live_server, "sales-manager-assistant-1")
+    assert int(page.locator('[data-queue="payments_to_confirm"] [data-count]').inner_text()) == 1
+    page.goto(f"{live_server.url}{reverse('finance:payment', args=[payment.pk])}")
+    with page.expect_navigation():
+        page.click("#confirm-payment")
+    assert page.locator("#payment-status").inner_text() == "已确认"
+    page.fill(f"#allocate-form input[name=invoice-{invoice.pk}]", "10000")
+    with page.expect_navigation():
+        page.click("#allocate")
+    invoice.refresh_from_db()
+    assert invoice.paid_amount == 10000
+    assert page.locator("#payment-unapplied").inner_text().startswith("0")
+    # The contract's execution box counts it as collected.
+    page.goto(f"{live_server.url}{reverse('sales:contract', args=[contract.pk])}")
+    outstanding = contract.amount - 10000
+    assert page.locator("#contract-outstanding").inner_text().replace(",", "") == f"{outstanding:.2f}"
+
+    # The sales manager (who holds the credit duty) rates the customer: level C, 1,000 of credit.
+    log_in(page, live_server, "sales-manager-1")
+    page.goto(f"{live_server.url}{reverse('finance:credit_profile', args=[order.customer_id])}")
+    page.select_option("#credit-form select[name=level]", "C")
+    page.select_option("#credit-form select[name=policy]", "credit")
+    page.fill("#credit-form input[name=limit]", "1000")
+    with page.expect_navigation():
+        page.click("#save-credit")
+
+    # The rep's next order for the customer would take it over its limit: blocked.
+    log_in(page, live_server, "nanjing-rep-2")
+    page.goto(f"{live_server.url}{reverse('sales:order_new')}?customer={order.customer_id}")
+    page.fill("#id_lines-0-product", "SBS-79")
+    page.locator(".sd-picker-results button", has_text="SBS-791").click()
+    page.fill("#id_lines-0-quantity", "1")
+    with page.expect_navigation():
+        page.click("#save-order")
+    with page.expect_navigation():
+        page.click("#submit-order")
+    assert page.locator("#order-status").inner_text() == "草稿"
+    assert page.locator("#credit-blocked").is_visible()
+    second = SalesOrder.objects.filter(customer=order.customer, status=SalesOrder.Status.DRAFT).latest("pk")
+    page.fill("#override-form input[name=reason]", "老客户，月底前回款")
+    with page.expect_navigation():
+        page.click("#ask-override")
+    override = CreditOverride.objects.get(order=second)
+    assert override.status == CreditOverride.Status.PENDING
+
+    # The sales manager approves the override from 待我审批; then the order goes through.
+    log_in(page, live_server, "sales-manager-1")
+    page.goto(f"{live_server.url}{reverse('approvals:inbox')}")
+    with page.expect_navigation():
+        page.locator("#approval-rows tbody a").first.click()
+    page.fill("#id_comment", "同意特批")
+    with page.expect_navigation():
+        page.click("#approve")
+    override.refresh_from_db()
+    assert override.status == CreditOverride.Status.APPROVED
+    log_in(page, live_server, "nanjing-rep-2")
+    page.goto(f"{live_server.url}{reverse('sales:order', args=[second.pk])}")
+    with page.expect_navigation():
+        page.click("#submit-order")
+    assert page.locator("#order-status").inner_text() == "已确认"
+    override.refresh_from_db()
+    assert override.status == CreditOverride.Status.USED

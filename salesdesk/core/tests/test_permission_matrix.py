@@ -416,6 +416,9 @@ ROWS = [
     Row("sales:warehouses", everyone(200)),
     # Keeping stock: holders of the to_ship duty and administrators (no quantity: back with a message).
     Row("sales:stock_receive", only({"administrator": 302}, 403), method="post", args=lambda w: [w.warehouse.pk]),
+    # Maintaining the warehouses: the same people (no to_ship duty here, so the administrator alone).
+    Row("sales:warehouse_new", ADMIN_ONLY_PAGE),
+    Row("sales:warehouse_edit", ADMIN_ONLY_PAGE, args=lambda w: [w.warehouse.pk]),
     # invoices: the order owner's finance scope (here nobody has one beyond their own) and the customer's
     Row("finance:invoices", everyone(200)),
     Row("finance:invoice_new", only({"owner": 200, "superior": 200, "administrator": 200}, 404),
@@ -436,6 +439,11 @@ ROWS = [
     Row("finance:collection", everyone(200)),
     Row("finance:collection_task", only({"owner": 200}, 404), args=lambda w: [w.collection_task.pk]),
     Row("finance:credit", everyone(200)),
+    Row("finance:settings", ADMIN_ONLY_PAGE),  # the company's finance settings: organisation administrators
+    # reports: everyone's figures within his own scope (reports/tests/test_report_views.py)
+    Row("reports:sales", everyone(200)),
+    Row("reports:contracts", everyone(200)),
+    Row("reports:collection", everyone(200)),
     # Rating a customer: whoever holds the credit capability, or an org administrator, for customers they see.
     Row("finance:credit_profile", {**READS_CUSTOMER, "owner": 403, "superior": 403, "collaborator": 403},
         args=owners_customer),

@@ -76,6 +76,34 @@ def test_the_aging_page_and_its_workbook_show_the_same_figures(finance, confirme
     assert "巴陵石化" not in client_of(org, "outsider").get(reverse("finance:receivables")).content.decode()
 
 
+def test_a_long_aging_shows_the_largest_fifty_a_page_with_the_totals_of_all(finance, confirmed, english):
+    from salesdesk.customers import services as customer_services
+
+    org = finance
+    issued_invoice(org, confirmed, SBS="1")
+    owner = org.people["owner"]
+    for number in range(1, 52):  # 51 more customers, each owing 100 × its number
+        customer = customer_services.create_customer(company=org.company, by=owner, owner=owner,
+                                                     name=f"欠款客户{number:02d}")
+        Invoice.objects.create(company=org.company, number=f"T-{number}", order=confirmed, customer=customer,
+                               owner=owner, requested_by=owner, buyer_name=customer.name,
+                               status=Invoice.Status.ISSUED, amount=Decimal(100 * number), issued_on=TODAY(),
+                               due_on=TODAY())
+    clerk = client_of(org, "checker")
+
+    first = clerk.get(reverse("finance:receivables")).content.decode()
+    second = clerk.get(reverse("finance:receivables"), {"page": 2}).content.decode()
+
+    assert first.count('data-row="') == 50 and second.count('data-row="') == 2
+    assert 'data-row="巴陵石化"' in first and 'data-row="欠款客户51"' in first  # the largest first
+    assert 'data-row="欠款客户01"' in second
+    total = Decimal("12500") + sum(Decimal(100 * number) for number in range(1, 52))
+    assert f"{total:,.2f}" in first.split('id="aging-total"')[1]
+    rows = list(load_workbook(io.BytesIO(clerk.get(reverse("finance:receivables"), {"format": "xlsx"}).content))
+                .active.iter_rows(values_only=True))
+    assert len([row for row in rows[1:] if row[0] and row[0] != "Total"]) == 52
+
+
 def test_the_statement_downloads_for_the_chosen_period(finance, confirmed, english):
     org = finance
     issued_invoice(org, confirmed, SBS="1")

@@ -1,12 +1,19 @@
 """Property tests of the sales documents' scope rules against an independent oracle.
 
 On the random organisations of `core/tests/test_scope_properties.py`, Hypothesis draws customers
-(owned by someone, or by nobody), quotations and contracts (an owner, a customer, collaborators
-with read or write access) and their lines. The oracle, in plain Python: a document is seen by
-whoever's sales scope covers its owner or its customer's owner, and by its collaborators; changed
-by whoever's scope covers its owner and by write collaborators; a line goes with its document.
+(owned by someone, or by nobody), documents (a kind, an owner, a customer; at least one of each kind
+under test) with collaborators with read or write access, and a line per document. Every position
+gets a level in the sales module and, independently, one in the finance module, so a rule that reads
+the other module's levels disagrees with the oracle. The oracle, in plain Python: a document is seen
+by whoever's scope in its module covers its owner or its customer's owner, and by its collaborators;
+changed by whoever's scope covers its owner and by write collaborators; a line goes with its
+document, for reading and for changing.
+
+The pieces here are shared: finance/tests/test_scope_properties.py draws invoices and payments with
+the same strategy, oracle and checks, in the finance module.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,42 +37,129 @@ from salesdesk.core.tests.test_scope_properties import (
 )
 from salesdesk.customers.models import Customer
 from salesdesk.org import services as org_services
-from salesdesk.sales.models import Contract, ContractLine, Product, Quotation, QuotationLine
+from salesdesk.sales.models import (
+    Contract,
+    ContractLine,
+    Product,
+    Quotation,
+    QuotationLine,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+    ShipmentLine,
+    Warehouse,
+)
 
 MODULE = "sales"
+# Every position gets a level in each of these; the documents under test are scoped by one of them.
+MODULES = ("sales", "finance")
 READ, WRITE = Collaborator.Access.READ, Collaborator.Access.WRITE
+LINE = {"quantity": 1, "unit": "件", "list_price": 1, "unit_price": 1, "tax_rate": 0, "amount": Decimal(1)}
 
 
 @dataclass
 class Records:
     customer_owner: list  # customer -> employee or None
-    documents: list  # (kind "quotation"/"contract", owner, customer)
+    documents: list  # (kind, owner, customer)
     collaborators: dict  # (document, employee) -> access
 
 
+@dataclass
+class Basics:
+    """What every document needs, made once per example."""
+
+    company: object
+    product: object
+    customers: list
+    people: list
+    _warehouse: object = None
+
+    @property
+    def warehouse(self):
+        if self._warehouse is None:
+            self._warehouse = Warehouse.objects.create(company=self.company, code="W", name="总库")
+        return self._warehouse
+
+    def order(self, index, owner, customer):
+        """The document's order (same owner and customer, as the services make it) and its line."""
+        order = SalesOrder.objects.create(company=self.company, number=f"O{index}", customer=customer, owner=owner,
+                                          ordered_on="2026-11-26", delivery_on="2026-12-26",
+                                          status=SalesOrder.Status.CONFIRMED)
+        return order, SalesOrderLine.objects.create(order=order, product=self.product, **LINE)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of document: its model, the part that follows it (a line, a refund) and how to make
+    both, `make(basics, index, owner, customer) -> document`."""
+
+    model: type
+    part: type
+    part_parent: str  # the part's foreign key to the document
+    make: Callable
+
+
+def make_quotation(basics, index, owner, customer):
+    document = Quotation.objects.create(company=basics.company, number=f"N{index}", customer=customer, owner=owner,
+                                        quoted_on="2026-11-26", valid_until="2026-12-26")
+    QuotationLine.objects.create(quotation=document, product=basics.product, **LINE)
+    return document
+
+
+def make_contract(basics, index, owner, customer):
+    document = Contract.objects.create(company=basics.company, number=f"N{index}", customer=customer, owner=owner,
+                                       title="合同", starts_on="2026-11-26", ends_on="2027-11-25")
+    ContractLine.objects.create(contract=document, product=basics.product, **LINE)
+    return document
+
+
+def make_shipment(basics, index, owner, customer):
+    order, order_line = basics.order(index, owner, customer)
+    document = Shipment.objects.create(company=basics.company, number=f"N{index}", order=order, customer=customer,
+                                       owner=owner, warehouse=basics.warehouse, created_by=owner)
+    ShipmentLine.objects.create(shipment=document, order_line=order_line, product=basics.product, quantity=1,
+                                unit="件", unit_price=1, amount=1)
+    return document
+
+
+SALES_KINDS = {
+    "quotation": Kind(Quotation, QuotationLine, "quotation", make_quotation),
+    "contract": Kind(Contract, ContractLine, "contract", make_contract),
+    "shipment": Kind(Shipment, ShipmentLine, "shipment", make_shipment),
+}
+
+
 @st.composite
-def sales_worlds(draw):
+def document_worlds(draw, kinds):
+    """A random organisation with levels in every module of MODULES, customers, documents of `kinds`
+    (each at least once) and their collaborators."""
     world = draw(worlds())
     departments, employees = len(world.dept_parent), len(world.emp_positions)
     for position in range(len(world.pos_dept)):
-        level = draw(st.sampled_from(list(ScopeLevel.values)))
-        named = frozenset(draw(st.sets(st.integers(0, departments - 1), max_size=2))) \
-            if level == ScopeLevel.DEPARTMENTS else frozenset()
-        world.grants[(position, MODULE)] = Grant(level, named)
+        for module in MODULES:
+            level = draw(st.sampled_from(list(ScopeLevel.values)))
+            named = frozenset(draw(st.sets(st.integers(0, departments - 1), max_size=2))) \
+                if level == ScopeLevel.DEPARTMENTS else frozenset()
+            world.grants[(position, module)] = Grant(level, named)
     person = st.integers(0, employees - 1)
     customer_owner = draw(st.lists(st.none() | person, min_size=1, max_size=4))
-    documents = draw(st.lists(st.tuples(st.sampled_from(["quotation", "contract"]), person,
-                                        st.integers(0, len(customer_owner) - 1)), min_size=1, max_size=6))
+    document = st.tuples(st.sampled_from(sorted(kinds)), person, st.integers(0, len(customer_owner) - 1))
+    documents = [(kind, draw(person), draw(st.integers(0, len(customer_owner) - 1))) for kind in sorted(kinds)]
+    documents += draw(st.lists(document, max_size=4))
     collaborators = draw(st.dictionaries(st.tuples(st.integers(0, len(documents) - 1), person),
                                          st.sampled_from([READ, WRITE]), max_size=4))
     world.moves = [move for move in world.moves if move[0] in ("department", "rename")]
     return world, Records(customer_owner, documents, collaborators)
 
 
-def expected(world, records, employee) -> dict:
+def sales_worlds():
+    return document_worlds(SALES_KINDS)
+
+
+def expected(world, records, employee, module=MODULE) -> dict:
     if world.emp_left[employee]:
         return {"view": set(), "change": set()}
-    owners = visible_owners(world, employee, MODULE)
+    owners = visible_owners(world, employee, module)
     view, change = set(), set()
     for index, (_kind, owner, customer) in enumerate(records.documents):
         access = records.collaborators.get((index, employee))
@@ -78,63 +172,65 @@ def expected(world, records, employee) -> dict:
     return {"view": view, "change": change}
 
 
-def build_records(records, built):
+def set_scopes(world, built):
+    """`build` set the core test's modules; the levels in MODULES come here."""
+    for (position, drawn_module), grant in world.grants.items():
+        if drawn_module in MODULES:
+            org_services.set_position_scope(
+                position=built.positions[position], module=drawn_module, level=grant.level,
+                departments=[built.departments[named] for named in sorted(grant.departments)])
+
+
+def build_records(records, built, kinds=SALES_KINDS):
     company = built.departments[0].company
     people = built.employees
     product = Product.objects.create(company=company, code="P", name="产品", price_checked=True, standard_price=1)
     customers = [Customer.objects.create(company=company, name=f"客户{i}", created_at=timezone.now(),
                                          owner=people[owner] if owner is not None else None)
                  for i, owner in enumerate(records.customer_owner)]
-    made = []
-    for index, (kind, owner, customer) in enumerate(records.documents):
-        common = {"company": company, "number": f"N{index}", "customer": customers[customer], "owner": people[owner]}
-        line = {"product": product, "quantity": 1, "unit": "件", "list_price": 1, "unit_price": 1, "tax_rate": 0,
-                "amount": Decimal(1)}
-        if kind == "quotation":
-            document = Quotation.objects.create(quoted_on="2026-11-26", valid_until="2026-12-26", **common)
-            QuotationLine.objects.create(quotation=document, **line)
-        else:
-            document = Contract.objects.create(title="合同", starts_on="2026-11-26", ends_on="2027-11-25", **common)
-            ContractLine.objects.create(contract=document, **line)
-        made.append(document)
+    basics = Basics(company, product, customers, people)
+    made = [kinds[kind].make(basics, index, people[owner], customers[customer])
+            for index, (kind, owner, customer) in enumerate(records.documents)]
     for (index, employee), access in records.collaborators.items():
         Collaborator.objects.create(content_type=ContentType.objects.get_for_model(made[index]), object_id=made[index].pk,
                                     employee=people[employee], access=access)
     return made
 
 
-def check(world, records, built, made):
+def check(world, records, built, made, kinds=SALES_KINDS, module=MODULE):
     User = get_user_model()
     for index, employee in enumerate(built.employees):
         user = User.objects.get(pk=employee.user_id)
-        wanted = expected(world, records, index)
+        wanted = expected(world, records, index, module)
         for action in ("view", "change"):
             seen = set()
             for position, document in enumerate(made):
                 if type(document).objects.restrict(user, action).filter(pk=document.pk).exists():
                     seen.add(position)
             assert seen == wanted[action], f"employee {index} {action}"
-        lines = {("quotation", line.quotation_id) for line in QuotationLine.objects.restrict(user)} | {
-            ("contract", line.contract_id) for line in ContractLine.objects.restrict(user)}
-        assert lines == {(records.documents[i][0], made[i].pk) for i in wanted["view"]}, f"employee {index} lines"
+            parts = {(name, getattr(part, f"{kind.part_parent}_id")) for name, kind in kinds.items()
+                     for part in kind.part.objects.restrict(user, action)}
+            assert parts == {(records.documents[i][0], made[i].pk) for i in wanted[action]}, \
+                f"employee {index} {action} parts"
+
+
+def run(drawn, kinds=SALES_KINDS, module=MODULE):
+    """Build the drawn organisation and documents, check, move departments, check again."""
+    world, records = drawn
+    with transaction.atomic():
+        built = build(world)
+        set_scopes(world, built)
+        made = build_records(records, built, kinds)
+        check(world, records, built, made, kinds, module)
+        for move in world.moves:
+            apply_move(world, built, move)
+        check(world, records, built, made, kinds, module)
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(drawn=sales_worlds())
-def test_quotations_and_contracts_agree_with_the_oracle_before_and_after_departments_move(drawn):
-    world, records = drawn
-    with transaction.atomic():
-        built = build(world)
-        for (position, module), grant in world.grants.items():
-            if module == MODULE:
-                org_services.set_position_scope(
-                    position=built.positions[position], module=MODULE, level=grant.level,
-                    departments=[built.departments[named] for named in sorted(grant.departments)])
-        made = build_records(records, built)
-        check(world, records, built, made)
-        for move in world.moves:
-            apply_move(world, built, move)
-        check(world, records, built, made)
-        transaction.set_rollback(True)
+def test_quotations_contracts_and_shipments_agree_with_the_oracle_before_and_after_departments_move(drawn):
+    run(drawn)

@@ -28,10 +28,11 @@ class Command(OrgCommand):
                 company = orgfile.load_org(data=orgfile.load_template(DEMO_TEMPLATE), demo_people=True)
                 add_demo_records(company)
                 from salesdesk.customers.demo import add_demo_customers
-                from salesdesk.sales.demo import add_demo_sales
+                from salesdesk.sales.demo import add_demo_history, add_demo_sales
 
                 add_demo_customers(company)
                 add_demo_sales(company)
+                add_demo_history(company)
                 from salesdesk.finance.demo import add_demo_finance
 
                 add_demo_finance(company)

@@ -1,0 +1,207 @@
+"""Report pages: sales by period, contract execution (合同履行), collection analysis (回款分析).
+Every figure is read through the user's data scope; each page downloads as .xlsx."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from salesdesk.core.downloads import xlsx_response
+from salesdesk.sales.models import Contract
+
+from . import collection as collecting
+from . import execution as executing
+from .tables import MEASURE_LABELS, ROWS, UNITS, report_workbook, sales_report
+
+MAX_COLUMNS = 60
+
+
+def _period(request, *, default_from: datetime.date, default_to: datetime.date):
+    """(from, to) of the query string; a bad or reversed period says so and falls back to the default."""
+    text_from, text_to = request.GET.get("from", ""), request.GET.get("to", "")
+    date_from = parse_date(text_from) if text_from else default_from
+    date_to = parse_date(text_to) if text_to else default_to
+    if date_from is None or date_to is None:
+        messages.error(request, _("Dates are written like 2026-01-31."))
+        return default_from, default_to
+    if date_from > date_to:
+        messages.error(request, _("The period ends before it starts."))
+        return default_from, default_to
+    return date_from, date_to
+
+
+def _this_year():
+    today = timezone.localdate()
+    return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+
+
+def _choice(request, name: str, choices, default: str) -> str:
+    value = request.GET.get(name, default)
+    return value if value in choices else default
+
+
+@login_required
+def sales(request):
+    start, end = _this_year()
+    date_from, date_to = _period(request, default_from=start, default_to=end)
+    measure = _choice(request, "measure", MEASURE_LABELS, "orders")
+    rows_by = _choice(request, "rows", ROWS, "owner")
+    unit = _choice(request, "unit", UNITS, "month")
+    if measure == "collections" and rows_by == "product":
+        messages.info(request, _("Payments are not per product; they are shown per owner."))
+        rows_by = "owner"
+    months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+    columns = {"month": months, "quarter": months / 3, "year": months / 12}
+    if columns[unit] > MAX_COLUMNS:
+        messages.info(request, _("That is too many columns for one table; the report is shown per year."))
+        unit = "year"
+    report = sales_report(request.user, measure=measure, rows_by=rows_by, unit=unit, date_from=date_from,
+                          date_to=date_to)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(report_workbook(report),
+                             f"sales-{measure}-{date_from.isoformat()}-{date_to.isoformat()}.xlsx")
+    top = report.rows[:10]
+    chart = {"periods": report.labels, "totals": [float(value) for value in report.totals.cells],
+             "rows": [row.name for row in top], "rowTotals": [float(row.total) for row in top],
+             "measure": str(MEASURE_LABELS[measure])}
+    return render(request, "reports/sales.html", {
+        "report": report, "measures": MEASURE_LABELS, "rows_choices": ROWS, "units": UNITS, "chart": chart,
+        "tab": "sales", "rows_label": ROWS[rows_by],
+    })
+
+
+def _contracts(request):
+    status = request.GET.get("status", "signed")
+    contracts = executing.contracts_in_scope(request.user).select_related("customer", "owner")
+    if status == "signed":
+        contracts = contracts.filter(status__in=executing.SIGNED)
+    elif status in Contract.Status.values:
+        contracts = contracts.filter(status=status)
+    q = request.GET.get("q", "").strip()
+    if q:
+        contracts = contracts.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(customer__name__icontains=q))
+    return contracts.order_by("-signed_on", "-id"), status, q
+
+
+# Adding up every contract's figures costs a pass over all their orders, shipments, invoices and
+# payments (seconds for a company with hundreds of thousands of contracts): the total line is shown
+# up to this many contracts, beyond it the list asks to be narrowed (the .xlsx holds every row).
+TOTALS_UP_TO = 5000
+
+
+@login_required
+def contracts(request):
+    """合同履行一览表. The statistics per period come with a second request (the part=statistics
+    fragment, loaded by the page), so the list shows at once however much there is to add up."""
+    contracts_queryset, status, q = _contracts(request)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(_contracts_workbook(list(contracts_queryset)), "contract-execution.xlsx")
+    if request.GET.get("part") == "statistics":
+        return _statistics(request, contracts_queryset)
+    page = Paginator(contracts_queryset, 50).get_page(request.GET.get("page"))
+    executing.annotate_page(page.object_list, executing.execution(
+        contracts_queryset.filter(pk__in=[contract.pk for contract in page.object_list])))
+    start, end = _this_year()
+    date_from, date_to = _period(request, default_from=start, default_to=end)
+    unit = _choice(request, "unit", executing.UNITS, "month")
+    totals = executing.totals(contracts_queryset) if page.paginator.count <= TOTALS_UP_TO else None
+    return render(request, "reports/contracts.html", {
+        "page": page, "status": status, "q": q, "statuses": Contract.Status.choices, "totals": totals,
+        "totals_up_to": TOTALS_UP_TO, "unit": unit, "units": {key: UNITS[key] for key in executing.UNITS},
+        "date_from": date_from, "date_to": date_to, "tab": "contracts",
+        "statistics_query": request.GET.urlencode(),
+    })
+
+
+def _statistics(request, contracts_queryset):
+    start, end = _this_year()
+    date_from, date_to = _period(request, default_from=start, default_to=end)
+    unit = _choice(request, "unit", executing.UNITS, "month")
+    statistics = executing.statistics(contracts_queryset, date_from=date_from, date_to=date_to, unit=unit)
+    chart = {"periods": [row.label for row in statistics],
+             "series": {str(label): [float(getattr(row.figures, name)) for row in statistics]
+                        for name, label in executing.labels().items()}}
+    return render(request, "reports/_execution_statistics.html", {
+        "statistics": statistics, "chart": chart, "date_from": date_from, "date_to": date_to})
+
+
+def _contracts_workbook(contracts: list[Contract]) -> bytes:
+    from openpyxl import Workbook
+
+    from salesdesk.customers.exports import neutralise
+
+    figures = {}
+    for start in range(0, len(contracts), 500):
+        chunk = contracts[start:start + 500]
+        figures.update(executing.execution(Contract.objects.filter(pk__in=[contract.pk for contract in chunk])))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Contract execution")[:31]
+    sheet.append([_("Number"), _("Customer"), _("Subject"), _("Owner"), _("Signed on"), _("Ends on"), _("Status"),
+                  _("Amount"), *executing.labels().values(), _("Outstanding")])
+    for contract in contracts:
+        done = figures[contract.pk]
+        sheet.append([contract.number, neutralise(contract.customer.name), neutralise(contract.title), contract.owner.name,
+                      contract.signed_on, contract.ends_on, contract.get_status_display(), done.amount, done.ordered,
+                      done.shipped, done.invoiced, done.collected, done.outstanding])
+    for cells in sheet.iter_rows(min_row=2, min_col=8):
+        for cell in cells:
+            cell.number_format = "#,##0.00"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+@login_required
+def collection(request):
+    today = timezone.localdate()
+    date_from, date_to = _period(request, default_from=today.replace(day=1), default_to=today)
+    by = _choice(request, "by", collecting.GROUPS, "department")
+    invoices = collecting.receivable_invoices(request.user)
+    narrowed = []
+    department = request.GET.get("department", "")
+    if department.isdigit():
+        invoices = invoices.filter(customer__department_id=int(department))
+        narrowed.append(("department", department))
+    elif department == "none":
+        invoices = invoices.filter(customer__department__isnull=True)
+        narrowed.append(("department", department))
+    owner = request.GET.get("owner", "")
+    if owner.isdigit():
+        invoices = invoices.filter(owner_id=int(owner))
+        narrowed.append(("owner", owner))
+    rows, total = collecting.collection(request.user, date_from=date_from, date_to=date_to, by=by, invoices=invoices)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(_collection_workbook(rows, total, by), f"collection-{date_from}-{date_to}.xlsx")
+    return render(request, "reports/collection.html", {
+        "rows": rows, "total": total, "by": by, "groups": collecting.GROUPS, "group_label": collecting.GROUPS[by][2],
+        "date_from": date_from, "date_to": date_to, "narrowed": narrowed, "tab": "collection",
+        "narrow_query": "".join(f"&{name}={value}" for name, value in narrowed),
+    })
+
+
+def _collection_workbook(rows, total, by) -> bytes:
+    from openpyxl import Workbook
+
+    from salesdesk.customers.exports import neutralise
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Collection")[:31]
+    sheet.append([str(collecting.GROUPS[by][2]), _("Receivable at the start"), _("Invoiced"), _("Collected"),
+                  _("Written off"), _("Receivable at the end"), _("Collection rate (%)"), _("DSO (days)")])
+    for row in [*rows, total]:
+        sheet.append([neutralise(row.name) or (_("Total") if row is total else _("(none)")), row.opening, row.invoiced,
+                      row.collected, row.written_off, row.closing, row.rate, row.dso])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
