@@ -1,6 +1,7 @@
 """The report pages through the test client: the figures the selectors give, as tables, charts and
 workbooks, within each one's scope; the aging drill-down from departments to owners to customers."""
 
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -13,6 +14,8 @@ from openpyxl import load_workbook
 
 from salesdesk.core.scope import ScopeLevel
 from salesdesk.org import services as org_services
+from salesdesk.sales import orders
+from salesdesk.sales.lines import LineInput
 
 from .test_execution import executed
 
@@ -50,6 +53,22 @@ def test_the_sales_report_shows_the_figure_asked_for_as_table_chart_and_workbook
     assert rows[1] == ("Owner", f"{year} Q1", f"{year} Q2", f"{year} Q3", f"{year} Q4", "Total")
     assert rows[2][0] == "李代表" and Decimal(str(rows[2][-1])) == Decimal("12500")
     assert 'data-row="李代表"' not in client_of(finance, "outsider").get(reverse("reports:sales"), query).content.decode()
+
+
+def test_a_long_report_shows_the_largest_rows_and_the_total_of_all(finance, deal, contract, monkeypatch):
+    from salesdesk.reports import views
+
+    order = orders.create_order(by=finance.people["owner"], customer=deal["customer"],
+                                lines=[LineInput(deal["agent"], Decimal("5"))],
+                                delivery_on=TODAY() + datetime.timedelta(days=5))
+    orders.submit_for_review(order=order, by=finance.people["owner"])
+    monkeypatch.setattr(views, "ROWS_SHOWN", 1)
+    year = TODAY().year
+    query = {"measure": "orders", "rows": "product", "unit": "year", "from": f"{year}-01-01", "to": f"{year}-12-31"}
+    page = client_of(finance, "director").get(reverse("reports:sales"), query).content.decode()
+    assert page.count('data-row="') == 1 and 'id="report-more"' in page
+    assert 'data-row="SBS 产品SBS"' in page  # 25,000 of SBS before 1,500 of AGT
+    assert "26,500.00" in page.split('id="report-total"')[1]
 
 
 def test_a_reversed_period_says_so_and_shows_this_year(finance, contract):
