@@ -135,7 +135,7 @@ def test_a_rep_drafts_a_quotation_on_the_page(org, deal):
     page = rep.get(f"/sales/quotations/{quotation.pk}/").content.decode()
     assert 'data-line-product="SBS"' in page and 'id="send"' in page
     printed = rep.get(f"/sales/quotations/{quotation.pk}/print/").content.decode()
-    assert "巴陵石化" in printed and "250840.00" in printed and "12000" not in printed  # no floor on paper
+    assert "巴陵石化" in printed and "250,840.00" in printed and "12,000" not in printed  # no floor on paper
 
 
 def test_a_line_without_quantity_is_refused_and_what_was_typed_stays(org, deal):

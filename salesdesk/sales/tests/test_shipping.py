@@ -116,7 +116,7 @@ def test_the_clerk_ships_on_the_page_and_prints_the_note_without_prices(org, dea
     assert shipment.status == Shipment.Status.RELEASED and shipment.tracking_number == "SF1"
     with_prices = client.get(f"/sales/shipments/{shipment.pk}/note/").content.decode()
     without = client.get(f"/sales/shipments/{shipment.pk}/note/?prices=0").content.decode()
-    assert "1500.00" in with_prices and "1500.00" not in without and "顺丰" in without
+    assert "1,500.00" in with_prices and "1,500.00" not in without and "顺丰" in without
     outsider = Client()
     outsider.force_login(org.user("outsider"))
     assert outsider.get(f"/sales/shipments/{shipment.pk}/note/").status_code == 404

@@ -20,7 +20,7 @@ def client_for(org, key):
 def test_everyone_in_the_company_reads_products_and_prices(org):
     product = checked_product(org, code="SBS-1", price="12500")
     page = client_for(org, "outsider").get("/sales/products/").content.decode()
-    assert 'data-product="SBS-1"' in page and "12500.00" in page
+    assert 'data-product="SBS-1"' in page and "12,500.00" in page
     assert 'id="new-product"' not in page
     assert client_for(org, "outsider").get(f"/sales/products/{product.pk}/").status_code == 200
 
