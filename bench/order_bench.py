@@ -57,24 +57,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.org_bench import (  # noqa: E402
-    DEFAULT_POSTGRES_URL,
-    OUT,
-    postgres_admin,
-    postgres_server,
-    postgres_url,
-    timed,
-)
+from bench.org_bench import OUT, run_in_database, timed  # noqa: E402
 
 DATABASE = "salesdesk_bench_orders"
 MEASURES = [  # key, label, target ms, statistic
@@ -114,33 +104,12 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     if options.worker:
         return worker(options)
-    params, reason = postgres_server(os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES_URL)
-    if params is None:
-        print(f"PostgreSQL is not reachable ({reason}); the order benchmark needs it.")
+    result, version = run_in_database(
+        Path(__file__).resolve(), DATABASE, ["--runs", str(options.runs), "--scale", str(options.scale), "--only", options.only],
+        reuse=options.reuse, keep=options.keep, needs="the order benchmark")
+    if result is None:
         return 1
-    if options.reuse:
-        options.keep = True
-        if not postgres_admin(params, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"):
-            postgres_admin(params, f"CREATE DATABASE {DATABASE}")
-    else:
-        postgres_admin(params, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        postgres_admin(params, f"CREATE DATABASE {DATABASE}")
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            result_path = Path(tmp) / "result.json"
-            env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
-            env.update(DATABASE_URL=postgres_url(params, DATABASE), DJANGO_SETTINGS_MODULE="bench.settings")
-            code = subprocess.call([sys.executable, str(Path(__file__).resolve()), "--worker", "--runs",
-                                    str(options.runs), "--scale", str(options.scale), "--result",
-                                    str(result_path), "--only", options.only], cwd=ROOT, env=env)
-            if code != 0 or not result_path.exists():
-                print(f"the worker failed (status {code})")
-                return 1
-            result = json.loads(result_path.read_text())
-    finally:
-        if not options.keep:
-            postgres_admin(params, f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    report = table(result, params["version"])
+    report = table(result, version)
     print("\n" + report)
     OUT.mkdir(exist_ok=True)
     (OUT / "order_bench.md").write_text(report + "\n", encoding="utf-8")

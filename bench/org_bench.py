@@ -107,6 +107,37 @@ def run_worker(label: str, database_url: str, runs: int) -> dict:
         return json.loads(result_path.read_text())
 
 
+def run_in_database(script: Path, database: str, worker_args: list[str], *, reuse: bool, keep: bool,
+                    needs: str) -> tuple[dict | None, str]:
+    """Run `script --worker …` against a PostgreSQL database of its own, made for the run (or kept
+    from a run before with `reuse`) and dropped afterwards unless `keep` or `reuse`. Returns (the
+    worker's result, the server's version), or (None, why not)."""
+    params, reason = postgres_server(os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES_URL)
+    if params is None:
+        print(f"PostgreSQL is not reachable ({reason}); {needs} needs it.")
+        return None, reason
+    if reuse:
+        if not postgres_admin(params, f"SELECT 1 FROM pg_database WHERE datname = '{database}'"):
+            postgres_admin(params, f"CREATE DATABASE {database}")
+    else:
+        postgres_admin(params, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        postgres_admin(params, f"CREATE DATABASE {database}")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            result_path = Path(tmp) / "result.json"
+            env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+            env.update(DATABASE_URL=postgres_url(params, database), DJANGO_SETTINGS_MODULE="bench.settings")
+            code = subprocess.call([sys.executable, str(script), "--worker", "--result", str(result_path),
+                                    *worker_args], cwd=ROOT, env=env)
+            if code != 0 or not result_path.exists():
+                print(f"the worker failed (status {code})")
+                return None, f"the worker failed (status {code})"
+            return json.loads(result_path.read_text()), params["version"]
+    finally:
+        if not (keep or reuse):
+            postgres_admin(params, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
 def format_cell(result: dict | None, key: str) -> str:
     if result is None:
         return "not run"

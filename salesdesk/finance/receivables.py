@@ -56,6 +56,21 @@ def open_invoices(user):
     return (Invoice.objects.restrict(user).filter(status__in=RECEIVABLE).annotate(open=OPEN).filter(open__gt=0))
 
 
+def narrow(invoices, *, department: str = "", owner: str = ""):
+    """The invoices of one customer department ("none": customers without one) and/or one owner, as
+    the drill-down links ask (?department=…&owner=…); returns them with the narrowing applied, as
+    (name, value) pairs to carry on in the next links."""
+    narrowed = []
+    if department.isdigit() or department == "none":
+        invoices = invoices.filter(customer__department_id=int(department)) if department != "none" else \
+            invoices.filter(customer__department__isnull=True)
+        narrowed.append(("department", department))
+    if owner.isdigit():
+        invoices = invoices.filter(owner_id=int(owner))
+        narrowed.append(("owner", owner))
+    return invoices, narrowed
+
+
 def _bucket_condition(bucket: Bucket, as_of: datetime.date) -> Q:
     # days past due = as_of − due_on; a bucket [low, high] holds due_on in [as_of − high, as_of − low]
     if bucket.low is None:

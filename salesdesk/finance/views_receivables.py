@@ -55,15 +55,9 @@ def aging_view(request):
     by = by if by in receivables.GROUPS else "customer"
     as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
     # Drilling down: a department's owners, then an owner's customers (the links of the table).
-    invoices, narrowed = receivables.open_invoices(request.user), []
-    department, owner = request.GET.get("department", ""), request.GET.get("owner", "")
-    if department.isdigit() or department == "none":
-        invoices = invoices.filter(customer__department_id=int(department)) if department != "none" else \
-            invoices.filter(customer__department__isnull=True)
-        narrowed.append(("department", department))
-    if owner.isdigit():
-        invoices = invoices.filter(owner_id=int(owner))
-        narrowed.append(("owner", owner))
+    invoices, narrowed = receivables.narrow(receivables.open_invoices(request.user),
+                                            department=request.GET.get("department", ""),
+                                            owner=request.GET.get("owner", ""))
     result = receivables.aging(request.user, as_of=as_of, by=by, queryset=invoices)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_aging_workbook(result), f"aging-{as_of.isoformat()}.xlsx")

@@ -27,8 +27,7 @@ from salesdesk.finance.models import Allocation, Invoice, Payment, WriteOff
 from salesdesk.finance.payments import RECEIVABLE
 from salesdesk.finance.receivables import OPEN
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
+from .selectors import ZERO, money
 
 GROUPS = {  # key -> (the invoice's field, its name, label)
     "owner": ("owner", "owner__name", gettext_lazy("Owner")),
@@ -67,9 +66,6 @@ class CollectionRow:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT)
-
 
 def receivable_invoices(user) -> QuerySet:
     return Invoice.objects.restrict(user).filter(status__in=RECEIVABLE)
@@ -97,7 +93,7 @@ def collection(user, *, date_from: datetime.date, date_to: datetime.date, by: st
                        .annotate(total=Sum(amount))):
             row = rows.setdefault(values[prefix + key], CollectionRow(key=values[prefix + key],
                                                                       name=values[prefix + name] or "", days=days))
-            setattr(row, field, getattr(row, field) + _money(values["total"]))
+            setattr(row, field, getattr(row, field) + money(values["total"]))
 
     # Receivable at the start = issued before, less allocated and written off before; read the other
     # way round, it is what those invoices have open now plus what was allocated to them or written

@@ -27,11 +27,8 @@ from salesdesk.finance.models import Allocation, Invoice, Payment
 from salesdesk.finance.payments import RECEIVABLE
 from salesdesk.sales.models import Contract, SalesOrder, ShipmentLine
 
-from .selectors import SHIPPED
+from .selectors import SHIPPED, ZERO, money
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-MEASURES = ("ordered", "shipped", "invoiced", "collected")
 SIGNED = (Contract.Status.ACTIVE, Contract.Status.COMPLETED, Contract.Status.TERMINATED)
 
 
@@ -55,17 +52,10 @@ class Execution:
             return None
         return (getattr(self, measure) * 100 / self.amount).quantize(Decimal("0.1"))
 
-    def add(self, other: Execution) -> None:
-        for name in ("amount", "contracts", *MEASURES):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
 
 def labels() -> dict:
     return {"ordered": _("Ordered"), "shipped": _("Shipped"), "invoiced": _("Invoiced"), "collected": _("Collected")}
 
-
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT)
 
 
 def _sources(contracts: QuerySet) -> dict[str, tuple[QuerySet, str, str]]:
@@ -94,23 +84,23 @@ def _measure_name(source: str) -> str:
 
 def execution(contracts: QuerySet) -> dict[int, Execution]:
     """{contract id: Execution} for the contracts given (a queryset already in the user's scope)."""
-    found = {pk: Execution(amount=_money(amount), contracts=1) for pk, amount in contracts.values_list("pk", "amount")}
+    found = {pk: Execution(amount=money(amount), contracts=1) for pk, amount in contracts.values_list("pk", "amount")}
     if not found:
         return {}
     for source, (rows, contract, amount) in _sources(contracts.filter(pk__in=list(found))).items():
         for pk, total in rows.order_by().values_list(contract).annotate(total=Sum(amount)):
             target = found[pk]
-            setattr(target, _measure_name(source), getattr(target, _measure_name(source)) + _money(total))
+            setattr(target, _measure_name(source), getattr(target, _measure_name(source)) + money(total))
     return found
 
 
 def totals(contracts: QuerySet) -> Execution:
     """The figures of all the contracts given, added up by the database (for a list's total line)."""
     summed = contracts.aggregate(amount=Sum("amount"), count=Count("pk"))
-    result = Execution(amount=_money(summed["amount"]), contracts=summed["count"])
+    result = Execution(amount=money(summed["amount"]), contracts=summed["count"])
     for source, (rows, _contract, amount) in _sources(contracts).items():
         name = _measure_name(source)
-        setattr(result, name, getattr(result, name) + _money(rows.aggregate(total=Sum(amount))["total"]))
+        setattr(result, name, getattr(result, name) + money(rows.aggregate(total=Sum(amount))["total"]))
     return result
 
 
@@ -163,7 +153,7 @@ def statistics(contracts: QuerySet, *, date_from: datetime.date, date_to: dateti
     for values in (signed.order_by().annotate(**_period("signed_on", unit)).values(*_period("signed_on", unit))
                    .annotate(total=Sum("amount"), count=Count("pk"))):
         figures = row(values).figures
-        figures.amount += _money(values["total"])
+        figures.amount += money(values["total"])
         figures.contracts += values["count"]
     for source, (queryset, _contract, amount) in _sources(contracts).items():
         date_path = dated[source]
@@ -172,7 +162,7 @@ def statistics(contracts: QuerySet, *, date_from: datetime.date, date_to: dateti
         for values in within.order_by().annotate(**parts).values(*parts).annotate(total=Sum(amount)):
             figures = row(values).figures
             name = _measure_name(source)
-            setattr(figures, name, getattr(figures, name) + _money(values["total"]))
+            setattr(figures, name, getattr(figures, name) + money(values["total"]))
     return [rows[key] for key in sorted(rows)]
 
 
@@ -183,5 +173,5 @@ def contracts_in_scope(user) -> QuerySet:
 def annotate_page(contracts: list[Contract], figures: dict[int, Execution]) -> list[Contract]:
     """Hang each contract's figures on it as `.execution` for the templates."""
     for contract in contracts:
-        contract.execution = figures.get(contract.pk, Execution(amount=_money(contract.amount), contracts=1))
+        contract.execution = figures.get(contract.pk, Execution(amount=money(contract.amount), contracts=1))
     return contracts

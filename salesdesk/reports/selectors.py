@@ -29,6 +29,13 @@ from salesdesk.finance.payments import RECEIVABLE
 from salesdesk.org.models import Assignment, Department, Employee, Territory
 from salesdesk.sales.models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 
+ZERO = Decimal("0.00")
+
+
+def money(value) -> Decimal:
+    """A sum the database handed back (Decimal, or int/float on SQLite, or None for nothing) in cents."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -187,7 +194,7 @@ def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owne
     rows = []
     for values in grouped:
         row = {dimension: values[f"by_{dimension}"] for dimension in by}
-        row["amount"] = Decimal(values["total"] or 0).quantize(Decimal("0.01"))
+        row["amount"] = money(values["total"])
         row["count"] = values["documents"]
         rows.append(row)
     _names(rows, by)

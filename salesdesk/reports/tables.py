@@ -12,9 +12,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .selectors import sales_summary
+from .selectors import ZERO, sales_summary
 
-ZERO = Decimal("0.00")
 ROWS = {
     "owner": gettext_lazy("Owner"), "department": gettext_lazy("Department"), "territory": gettext_lazy("Territory"),
     "customer": gettext_lazy("Customer"), "product": gettext_lazy("Product"),

@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from salesdesk.core.downloads import xlsx_response
+from salesdesk.finance import receivables
 from salesdesk.sales.models import Contract
 
 from . import collection as collecting
@@ -170,19 +171,9 @@ def collection(request):
     today = timezone.localdate()
     date_from, date_to = _period(request, default_from=today.replace(day=1), default_to=today)
     by = _choice(request, "by", collecting.GROUPS, "department")
-    invoices = collecting.receivable_invoices(request.user)
-    narrowed = []
-    department = request.GET.get("department", "")
-    if department.isdigit():
-        invoices = invoices.filter(customer__department_id=int(department))
-        narrowed.append(("department", department))
-    elif department == "none":
-        invoices = invoices.filter(customer__department__isnull=True)
-        narrowed.append(("department", department))
-    owner = request.GET.get("owner", "")
-    if owner.isdigit():
-        invoices = invoices.filter(owner_id=int(owner))
-        narrowed.append(("owner", owner))
+    invoices, narrowed = receivables.narrow(collecting.receivable_invoices(request.user),
+                                            department=request.GET.get("department", ""),
+                                            owner=request.GET.get("owner", ""))
     rows, total = collecting.collection(request.user, date_from=date_from, date_to=date_to, by=by, invoices=invoices)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_collection_workbook(rows, total, by), f"collection-{date_from}-{date_to}.xlsx")
