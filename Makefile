@@ -1,8 +1,8 @@
 # Salesdesk developer commands. Needs Python 3.11+, Node.js and make; see DEVELOPERS.md.
 #
-#   make demo      set up everything and run the demo on http://127.0.0.1:8000
+#   make demo      set up everything and run the demo on http://127.0.0.1:8000 (with a worker)
 #   make test      the whole suite on SQLite, then on PostgreSQL when reachable
-#   make lint      ruff + a check that no migration is missing
+#   make lint      ruff, the import layers (import-linter) and a check that no migration is missing
 #   make messages  extract translatable strings; regenerate Traditional Chinese
 #   make bench     organisation benchmarks on SQLite (and PostgreSQL when reachable), then the
 #                  customer benchmarks on PostgreSQL (a million customers: about 10 minutes) and the
@@ -36,7 +36,7 @@ python-deps: venv
 	@if cmp -s pyproject.toml $(PY_STAMP); then \
 		echo "Python packages: up to date"; \
 	else \
-		$(PY) -m pip install --quiet -e '.[dev]' && cp pyproject.toml $(PY_STAMP); \
+		$(PY) -m pip install --quiet -e '.[dev,rq]' && cp pyproject.toml $(PY_STAMP); \
 	fi
 
 npm-deps:
@@ -59,13 +59,16 @@ demo: export DEBUG = 1
 demo: deps assets translations
 	$(PY) manage.py migrate
 	$(PY) manage.py demo_setup
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@# The worker runs the background jobs next to the web server and stops when it stops.
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:8000
 
 test: deps assets translations
 	$(PY) scripts/run_tests.py
 
 lint: python-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 messages: python-deps
@@ -78,3 +81,4 @@ bench: deps
 	$(PY) bench/org_bench.py
 	$(PY) bench/customer_bench.py || echo "(the customer benchmark needs PostgreSQL at DATABASE_URL)"
 	$(PY) bench/order_bench.py || echo "(the order benchmark needs PostgreSQL at DATABASE_URL)"
+	$(PY) bench/import_bench.py || echo "(the import benchmark needs PostgreSQL at DATABASE_URL)"

@@ -259,12 +259,12 @@ def setup_company():
         department=headquarters, title="跟单员", code="clerk-HQ", reports_to=director_position,
         scopes={**everything, "finance": ScopeLevel.SELF},
         duties=[{"text": "接收全国客户的订单，跟踪发货直至全部发出。", "queue": "orders_to_follow"},
-                {"text": "安排发货出库。", "queue": "to_ship"}])
+                {"text": "安排发货出库。", "queue": "to_ship", "capability": "ship_goods"}])
     accountant = org_services.create_position(
         department=headquarters, title="财务会计", code="accountant-HQ", reports_to=director_position,
         scopes={**everything, "finance": ScopeLevel.ALL},
-        duties=[{"text": "确认回款并核销。", "queue": "payments_to_confirm"},
-                {"text": "复核开票申请。", "queue": "invoices_to_check"},
+        duties=[{"text": "确认回款并核销。", "queue": "payments_to_confirm", "capability": "confirm_payments"},
+                {"text": "复核开票申请。", "queue": "invoices_to_check", "capability": "check_invoices"},
                 {"text": "跟进逾期应收。", "queue": "receivables_overdue"}])
     org_services.create_employee_with_login(company=company, name="跟单员甲", username="bench-clerk",
                                             password="bench-pass", positions=[clerk])
@@ -489,13 +489,16 @@ STEPS = [
     """),
     ("contracts", "sales_contract", """
         INSERT INTO sales_contract (id, company_id, number, customer_id, owner_id, quotation_id, title, signed_on,
-            starts_on, ends_on, status, amount, list_amount, terms, created_at, updated_at)
+            starts_on, ends_on, status, amount, list_amount, terms, created_at, updated_at, booked_department_id,
+            booked_territory_id)
         SELECT {ct0} + k, {company},
             'HT-' || to_char(s, 'YYYYMM') || '-'
                 || pg_temp.seq(row_number() OVER (PARTITION BY to_char(s, 'YYYYMM') ORDER BY k)),
             {cu0} + k, o.employee_id, NULL, '年度供货合同 ' || k,
             CASE WHEN pg_temp.c_status(k) = 'draft' THEN NULL ELSE s END, s, s + 364, pg_temp.c_status(k),
-            t.amount, t.listed, '', (s - 5)::timestamptz, now()
+            t.amount, t.listed, '', (s - 5)::timestamptz, now(),
+            -- booked once in force: the owner's department (the customers have no territory)
+            CASE WHEN pg_temp.c_status(k) <> 'draft' THEN o.department_id END, NULL
         FROM (SELECT k, pg_temp.c_start(k) AS s FROM generate_series(1, {customers}) k) c
         JOIN bench_owner o ON o.n = mod(c.k, {owners})
         CROSS JOIN LATERAL (
@@ -531,7 +534,7 @@ STEPS = [
     ("orders", "sales_salesorder", """
         INSERT INTO sales_salesorder (id, company_id, number, customer_id, owner_id, contract_id, ordered_on,
             delivery_on, ship_to, notes, external_number, status, amount, list_amount, confirmed_at, created_at,
-            updated_at)
+            updated_at, booked_department_id, booked_territory_id)
         SELECT {so0} + x.o, {company},
             'DD-' || to_char(x.d, 'YYYYMM') || '-'
                 || pg_temp.seq(row_number() OVER (PARTITION BY to_char(x.d, 'YYYYMM') ORDER BY x.o)),
@@ -540,7 +543,8 @@ STEPS = [
             t.amount, t.listed,
             CASE WHEN x.status IN ('confirmed', 'partly_shipped', 'shipped')
                  THEN least((x.d + 1)::timestamptz + interval '10 hours', now()) END,
-            x.d::timestamptz + interval '9 hours', now()
+            x.d::timestamptz + interval '9 hours', now(),
+            CASE WHEN x.status IN ('confirmed', 'partly_shipped', 'shipped', 'closed') THEN w.department_id END, NULL
         FROM (SELECT o, {day0} + pg_temp.o_day(o) AS d, pg_temp.o_customer(o) AS c, pg_temp.o_status(o) AS status
               FROM generate_series(1, {orders}) o) x
         JOIN bench_owner w ON w.n = mod(x.c, {owners})
@@ -569,7 +573,7 @@ STEPS = [
     ("shipments", "sales_shipment", """
         INSERT INTO sales_shipment (id, company_id, number, order_id, customer_id, owner_id, warehouse_id, status,
             ship_to, carrier, tracking_number, shipped_on, delivered_on, receipt_note, created_by_id, created_at,
-            updated_at)
+            updated_at, booked_department_id, booked_territory_id)
         SELECT {sh0} + x.o, {company},
             'FH-' || to_char(x.s, 'YYYYMM') || '-'
                 || pg_temp.seq(row_number() OVER (PARTITION BY to_char(x.s, 'YYYYMM') ORDER BY x.o)),
@@ -579,8 +583,8 @@ STEPS = [
             CASE WHEN x.status <> 'partly_shipped' THEN least(x.s + 2, {today}) END,
             CASE WHEN x.status = 'closed' THEN '随历史订单导入' WHEN x.status = 'shipped' THEN '客户签收，回单已归档'
                  ELSE '' END,
-            x.owner_id, x.s::timestamptz + interval '8 hours', now()
-        FROM (SELECT id, id - {so0} AS o, customer_id, owner_id, status,
+            x.owner_id, x.s::timestamptz + interval '8 hours', now(), x.booked_department_id, x.booked_territory_id
+        FROM (SELECT id, id - {so0} AS o, customer_id, owner_id, status, booked_department_id, booked_territory_id,
                      pg_temp.o_shipped_on(id - {so0}, ordered_on) AS s
               FROM sales_salesorder WHERE company_id = {company} AND id > {so0}
                                       AND status IN ('closed', 'shipped', 'partly_shipped')) x
@@ -603,7 +607,8 @@ STEPS = [
         INSERT INTO finance_invoice (id, company_id, number, order_id, customer_id, owner_id, requested_by_id, kind,
             buyer_name, buyer_tax_id, buyer_address_phone, buyer_bank_account, status, amount, tax_amount,
             checked_by_id, checked_at, check_comment, invoice_number, issued_on, mail_tracking, mailed_on,
-            received_on, due_on, paid_amount, written_off_amount, created_at, updated_at)
+            received_on, due_on, paid_amount, written_off_amount, created_at, updated_at, booked_department_id,
+            booked_territory_id)
         SELECT {iv0} + x.o, {company},
             'KP-' || to_char(x.issued - 2, 'YYYYMM') || '-'
                 || pg_temp.seq(row_number() OVER (PARTITION BY to_char(x.issued - 2, 'YYYYMM') ORDER BY x.o)),
@@ -618,8 +623,9 @@ STEPS = [
                  THEN CASE WHEN mod(x.o, 80) = 11 THEN 0 WHEN mod(x.o, 40) = 11 THEN round(x.amount / 2, 2)
                            ELSE x.amount END
                  WHEN mod(x.o, 3) = 0 OR pg_temp.days_of_credit(x.c) = 0 THEN x.amount ELSE 0 END,
-            0, (x.issued - 2)::timestamptz + interval '11 hours', now()
+            0, (x.issued - 2)::timestamptz + interval '11 hours', now(), x.booked_department_id, x.booked_territory_id
         FROM (SELECT so.id, so.id - {so0} AS o, so.customer_id, so.customer_id - {cu0} AS c, so.owner_id, so.amount,
+                     so.booked_department_id, so.booked_territory_id,
                      cu.name, cu.credit_code, pg_temp.o_shipped_on(so.id - {so0}, so.ordered_on) + 3 AS issued,
                      pg_temp.o_shipped_on(so.id - {so0}, so.ordered_on) + 3
                          + pg_temp.days_of_credit(so.customer_id - {cu0}) AS due
@@ -631,7 +637,8 @@ STEPS = [
     ("payments", "finance_payment", """
         INSERT INTO finance_payment (id, company_id, number, customer_id, owner_id, method, amount, received_on, payer,
             reference, bill_number, bill_due_on, note, status, registered_by_id, confirmed_by_id, confirmed_at,
-            reject_reason, allocated_amount, refunded_amount, created_at, updated_at)
+            reject_reason, allocated_amount, refunded_amount, created_at, updated_at, booked_department_id,
+            booked_territory_id)
         SELECT {pa0} + x.n, {company},
             'HK-' || to_char(x.received, 'YYYYMM') || '-'
                 || pg_temp.seq(row_number() OVER (PARTITION BY to_char(x.received, 'YYYYMM') ORDER BY x.n)),
@@ -640,15 +647,15 @@ STEPS = [
             CASE WHEN mod(x.n, 10) = 0 THEN 'CD' || lpad(x.n::text, 10, '0') ELSE '' END,
             CASE WHEN mod(x.n, 10) = 0 THEN x.received + 180 END, x.note, 'confirmed', x.owner_id, {accountant},
             least((x.received + 1)::timestamptz + interval '10 hours', now()), '', x.amount, 0,
-            x.received::timestamptz + interval '14 hours', now()
+            x.received::timestamptz + interval '14 hours', now(), x.booked_department_id, x.booked_territory_id
         FROM (
             SELECT i.id - {iv0} AS n, i.customer_id, i.owner_id, i.paid_amount AS amount, i.buyer_name AS payer,
                    greatest(i.issued_on, least(i.due_on - mod(i.id - {iv0}, 10)::int, {today})) AS received,
-                   '' AS note
+                   '' AS note, i.booked_department_id, i.booked_territory_id
             FROM finance_invoice i WHERE i.company_id = {company} AND i.id > {iv0} AND i.paid_amount > 0
             UNION ALL
             SELECT {orders} + (c.id - {ct0}), c.customer_id, c.owner_id, n.amount, cu.name,
-                   least(c.starts_on + 5, {today}), '预付款'
+                   least(c.starts_on + 5, {today}), '预付款', c.booked_department_id, c.booked_territory_id
             FROM sales_contract c JOIN sales_installment n ON n.contract_id = c.id AND n.position = 1
                  JOIN customers_customer cu ON cu.id = c.customer_id
             WHERE c.company_id = {company} AND c.id > {ct0} AND mod(c.id - {ct0}, 4) = 0

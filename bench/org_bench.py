@@ -279,7 +279,7 @@ def build_org() -> dict:
     from salesdesk.org.models import Assignment, Department, Employee, Position
 
     User = get_user_model()
-    with acting_as(Actor(user_id=None, name="bench", source="command")), transaction.atomic():
+    with acting_as(Actor.command("bench")), transaction.atomic():
         company = services.create_company(name="基准测试销售公司", code="bench")
         root = services.create_department(company=company, name="销售总部", code="HQ")
         levels = [[root]]

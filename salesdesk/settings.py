@@ -47,8 +47,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "salesdesk.core",
     "salesdesk.org",
+    "salesdesk.jobs",
     "salesdesk.audit",
     "salesdesk.accounts",
     "salesdesk.workbench",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "salesdesk.sales",
     "salesdesk.finance",
     "salesdesk.reports",
+    "salesdesk.demo",
     "salesdesk.api",
 ]
 
@@ -71,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "salesdesk.accounts.middleware.UserLanguageMiddleware",
-    "salesdesk.audit.middleware.AuditActorMiddleware",
+    "salesdesk.core.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -111,6 +115,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+# Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds the same index without the extra columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -182,6 +188,23 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Background jobs (django-tasks, the backport of Django 6's tasks API). The database backend needs
+# nothing else (SQLite or PostgreSQL); run `manage.py run_worker` next to the web server.
+# TASKS_BACKEND=rq puts the queue in Redis (REDIS_URL; `pip install '.[rq]'`), for larger installations.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    if not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":  # runs each job inside the request that starts it (no worker)
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be database, rq or immediate.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -194,6 +217,18 @@ LOGGING = {
 SALESDESK = {
     # Items per page in lists and API responses.
     "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "50")),
+    # Background jobs: when the worker starts the daily work itself ("02:00", local time; empty: never,
+    # leave it to `manage.py run_daily` from cron); after how many seconds without a heartbeat a
+    # running job counts as stopped (its worker was killed) and may be started again.
+    "DAILY_AT": os.environ.get("DAILY_AT", ""),
+    "JOB_STALE_AFTER": int(os.environ.get("JOB_STALE_AFTER", "60")),
+    # Exports with more rows than this, and reports over more contracts or invoices than this, run
+    # as jobs: the page answers at once and shows the result (or the download) when it is ready.
+    "EXPORT_JOB_ABOVE": int(os.environ.get("EXPORT_JOB_ABOVE", "5000")),
+    "REPORT_JOB_ABOVE": int(os.environ.get("REPORT_JOB_ABOVE", "20000")),
+    # Import files larger than this (in KB) are read and checked by the worker: the upload answers at
+    # once and the page shows the progress, then the preview; smaller ones are checked in the request.
+    "IMPORT_JOB_ABOVE_KB": int(os.environ.get("IMPORT_JOB_ABOVE_KB", "10")),
 }
 
 NINJA_PAGINATION_PER_PAGE = SALESDESK["PAGE_SIZE"]

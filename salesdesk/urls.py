@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("salesdesk.reports.urls")),
     path("approvals/", include("salesdesk.approvals.urls")),
     path("notifications/", include("salesdesk.notifications.urls")),
+    path("jobs/", include("salesdesk.jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),  # superusers only, see salesdesk.admin_site
 ]

@@ -38,7 +38,8 @@ class BearerToken(HttpBearer):
         if user is None:
             return None
         request.user = user
-        current_actor.set(actor_for_user(user, source="api"))
+        request.actor = actor_for_user(user, source="api")
+        current_actor.set(request.actor)
         activate_language_of(request, user)
         return user
 
@@ -108,6 +109,4 @@ def index(request):
     }
 
 
-from .routers import RESOURCES, register  # noqa: E402
-
-register(api)
+from .resources import RESOURCES  # noqa: E402  (filled by the apps' AppConfig.ready())

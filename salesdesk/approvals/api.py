@@ -6,29 +6,18 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
 from salesdesk.api.pagination import PageParams, paginate
 from salesdesk.api.schemas import Ref
-from salesdesk.core.scope import get_scoped_or_404, scope_for
+from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.notifications import selectors as notification_selectors
 from salesdesk.notifications import services as notification_services
 from salesdesk.notifications.models import Notification
-from salesdesk.org.models import Employee
 
 from . import selectors, services
 from .models import ApprovalRequest
-
-
-def _me(request) -> Employee:
-    scope = scope_for(request.auth)
-    employee = Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
-    if employee is None:
-        raise HttpError(403, _("Only employees can take part in approvals."))
-    return employee
 
 
 class TaskOut(Schema):
@@ -109,14 +98,14 @@ def get_approval(request, id: int):
 @approvals.post("/{int:id}/decide/", response=ApprovalDetail, summary="Approve, reject or return")
 def decide_approval(request, id: int, payload: DecisionIn):
     approval = get_scoped_or_404(ApprovalRequest, request.auth, pk=id)
-    services.decide(request=approval, actor=_me(request), decision=payload.decision, comment=payload.comment)
+    services.decide(request=approval, actor=request.actor.acting_employee(), decision=payload.decision, comment=payload.comment)
     return ApprovalRequest.objects.select_related("submitter").get(pk=id)
 
 
 @approvals.post("/{int:id}/withdraw/", response=ApprovalDetail, summary="Withdraw (the submitter)")
 def withdraw_approval(request, id: int):
     approval = get_scoped_or_404(ApprovalRequest, request.auth, pk=id)
-    services.withdraw(request=approval, actor=_me(request))
+    services.withdraw(request=approval, actor=request.actor.acting_employee())
     return ApprovalRequest.objects.select_related("submitter").get(pk=id)
 
 

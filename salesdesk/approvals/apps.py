@@ -8,6 +8,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self):
+        from salesdesk.api import resources
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
@@ -19,3 +20,7 @@ class ApprovalsConfig(AppConfig):
         audit.register(models.ApprovalTask)
         add(MenuItem(key="approvals", label=_("Approvals"), url_name="approvals:inbox", icon="check2-square",
                      order=8))
+
+        from . import api
+
+        resources.register(api.RESOURCES)

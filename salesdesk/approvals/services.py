@@ -182,7 +182,7 @@ def _grant_read(document, employees) -> None:
 
 def _administrators(company_id: int) -> list[int]:
     """Who hears that an approval has stopped: the organisation administrators of the company."""
-    from salesdesk.org.versions import ORG_ADMIN
+    from salesdesk.org.capabilities import ORG_ADMIN
 
     return list(Employee.objects.filter(
         company_id=company_id, status=Employee.Status.ACTIVE, assignments__ended_on__isnull=True,

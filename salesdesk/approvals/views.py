@@ -12,10 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesdesk.core.scope import get_scoped_or_404, scope_for
-from salesdesk.org.models import Employee
+from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.org.access import current_company, org_admin_required
 from salesdesk.org.versions import is_org_admin
-from salesdesk.org.views_manage import current_company, org_admin_required
 
 from . import registry, selectors, services
 from .chains import save_chain
@@ -23,11 +22,6 @@ from .forms import ChainForm, DecisionForm, step_rows
 from .models import ApprovalChain, ApprovalRequest
 
 TABS = ("waiting", "decided", "submitted", "stalled")
-
-
-def _me(request) -> Employee | None:
-    scope = scope_for(request.user)
-    return Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
 
 
 @login_required
@@ -69,7 +63,7 @@ def _document_link(approval: ApprovalRequest, user) -> str:
 def detail(request, pk: int):
     approval = get_scoped_or_404(ApprovalRequest.objects.select_related("submitter", "content_type"),
                                  request.user, pk=pk)
-    me = _me(request)
+    me = request.actor.employee
     my_task = None
     if me is not None and approval.status == ApprovalRequest.Status.PENDING:
         my_task = approval.tasks.filter(step=approval.current_step, approver=me, status="pending").first()
@@ -90,7 +84,7 @@ def detail(request, pk: int):
 @require_POST
 def decide(request, pk: int):
     approval = get_scoped_or_404(ApprovalRequest, request.user, pk=pk)
-    me = _me(request)
+    me = request.actor.employee
     if me is None:
         raise PermissionDenied
     form = DecisionForm(request.POST)
@@ -116,7 +110,7 @@ def decide(request, pk: int):
 @require_POST
 def withdraw(request, pk: int):
     approval = get_scoped_or_404(ApprovalRequest, request.user, pk=pk)
-    me = _me(request)
+    me = request.actor.employee
     if me is None:
         raise PermissionDenied
     try:
@@ -134,7 +128,7 @@ def withdraw(request, pk: int):
 def resume(request, pk: int):
     approval = get_scoped_or_404(ApprovalRequest, request.user, pk=pk)
     try:
-        services.resume(request=approval, actor=_me(request))
+        services.resume(request=approval, actor=request.actor.employee)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -18,6 +18,7 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
+        from salesdesk.api import resources
         from salesdesk.core import scope
         from salesdesk.core.navigation import MenuItem, add
 
@@ -28,3 +29,7 @@ class AuditConfig(AppConfig):
         scope.register(AuditEntry, scope.ScopeRule(module="audit", owner="actor_employee"))
         add(MenuItem(key="audit", label=_("Audit log"), url_name="audit:log", icon="journal-text",
                      visible=can_see_audit_menu, order=900))
+
+        from . import api
+
+        resources.register(api.RESOURCES)

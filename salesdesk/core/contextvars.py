@@ -7,16 +7,8 @@ commands, which set the actor explicitly with `acting_as`.
 import contextlib
 import uuid
 from contextvars import ContextVar
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Actor:
-    user_id: int | None
-    name: str
-    employee_id: int | None = None
-    source: str = "web"  # web, api, admin, command
-
+from .access import Actor, actor_for_user
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
 current_actor: ContextVar[Actor | None] = ContextVar("current_actor", default=None)
@@ -37,9 +29,4 @@ def acting_as(actor: Actor | None, request_id: str | None = None):
         current_request_id.reset(request_token)
 
 
-def actor_for_user(user, source: str = "web") -> Actor | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    employee = getattr(user, "employee", None) if hasattr(user, "employee") else None
-    name = employee.name if employee else user.get_username()
-    return Actor(user_id=user.pk, name=name, employee_id=employee.pk if employee else None, source=source)
+__all__ = ["Actor", "acting_as", "actor_for_user", "current_actor", "current_request_id", "new_request_id"]

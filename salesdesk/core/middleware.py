@@ -1,4 +1,5 @@
-from .contextvars import current_request_id, new_request_id
+from .access import actor_of
+from .contextvars import actor_for_user, current_actor, current_request_id, new_request_id
 
 
 class RequestIdMiddleware:
@@ -18,3 +19,21 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ActorMiddleware:
+    """Makes the signed-in user the request's Actor (`request.actor`): the one who acts in the
+    services and in the audit log of every change made while handling the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        source = "admin" if request.path.startswith("/admin/") else "web"
+        actor = actor_for_user(getattr(request, "user", None), source=source)
+        request.actor = actor or actor_of(None)
+        token = current_actor.set(actor)
+        try:
+            return self.get_response(request)
+        finally:
+            current_actor.reset(token)

@@ -11,13 +11,15 @@ transactions starting a month together do not collide.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from salesdesk.org.models import Company
-
 from .models import NumberCounter, NumberSeries
+
+if TYPE_CHECKING:  # core imports no app at run time
+    from salesdesk.org.models import Company
 
 # What a company gets unless it configures otherwise (pinyin initials of the document's name).
 DEFAULT_PREFIXES = {

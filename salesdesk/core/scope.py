@@ -124,6 +124,7 @@ class UserScope:
     _owners: dict = field(default_factory=dict)
     _owner_sets: dict = field(default_factory=dict)
     _shared: dict = field(default_factory=dict)  # (model label, action) -> ids collaborated on
+    _capabilities: frozenset | None = None  # what the positions' duties grant (core.access)
 
     def owners(self, module: str):
         """Employee ids whose records this user sees in `module`, or ALL."""
@@ -165,14 +166,10 @@ def covered_departments(scope: UserScope, module: str, path_lookup: str = "depar
 
 
 def _department_paths(ids: list[int]) -> list[str]:
-    from salesdesk.org.models import Department
-
-    return list(Department.objects.filter(pk__in=ids).values_list("path", flat=True)) if ids else []
+    return _provider().department_paths(ids) if ids else []
 
 
 def _visible_owners(scope: UserScope, module: str):
-    from salesdesk.org.models import Assignment
-
     if scope.employee_id is None:
         return frozenset()
     conditions = Q()
@@ -195,14 +192,46 @@ def _visible_owners(scope: UserScope, module: str):
     key = str(conditions)
     if key not in scope._owner_sets:
         owners = {scope.employee_id}
-        owners.update(
-            Assignment.objects.filter(conditions, ended_on__isnull=True, position__company_id=scope.company_id)
-            .order_by()  # the model's ordering would otherwise join the DISTINCT
-            .values_list("employee_id", flat=True)
-            .distinct()
-        )
+        owners.update(_provider().holders(conditions, company_id=scope.company_id))
         scope._owner_sets[key] = frozenset(owners)
     return scope._owner_sets[key]
+
+
+class ScopeSource:
+    """Where the organisation comes from: who holds which positions. The org app provides it
+    (`set_source` in its AppConfig.ready()), so that this module imports no app.
+
+    positions_of(user) -> (employee id, company id, the current positions with their departments),
+                          the primary position first; (None, None, []) for someone who is no
+                          active employee
+    holders(condition, company_id) -> ids of the employees holding a position now that matches
+                          `condition` (a Q over Assignment: position__line_path, position__department…)
+    department_paths(ids) -> the materialised paths of these departments
+    employee(employee_id) -> the employee record
+    """
+
+    def positions_of(self, user):
+        return None, None, []
+
+    def holders(self, condition: Q, *, company_id: int | None) -> list[int]:
+        return []
+
+    def department_paths(self, ids: list[int]) -> list[str]:
+        return []
+
+    def employee(self, employee_id: int):
+        return None
+
+
+_SOURCE: list[ScopeSource] = [ScopeSource()]  # fail closed until the org app provides its own
+
+
+def set_source(source: ScopeSource) -> None:
+    _SOURCE[0] = source
+
+
+def _provider() -> ScopeSource:
+    return _SOURCE[0]
 
 
 def scope_for(user, refresh: bool = False) -> UserScope:
@@ -220,30 +249,11 @@ def scope_for(user, refresh: bool = False) -> UserScope:
 
 
 def _compute_scope(user) -> UserScope:
-    from salesdesk.org.models import Assignment, Employee
-
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return UserScope(user_id=None, employee_id=None, company_id=None, is_admin=False)
-    # One query for the employee and their current positions; a second only for someone who
-    # holds no position at present.
-    assignments = list(
-        Assignment.objects.filter(employee__user_id=user.pk, employee__status=Employee.Status.ACTIVE,
-                                  ended_on__isnull=True)
-        .select_related("employee", "position__department")
-        .order_by("-is_primary", "position__id")
-    )
-    if assignments:
-        employee = assignments[0].employee
-    else:
-        employee = Employee.objects.filter(user_id=user.pk, status=Employee.Status.ACTIVE).first()
-    positions = list({assignment.position.pk: assignment.position for assignment in assignments}.values())
-    return UserScope(
-        user_id=user.pk,
-        employee_id=employee.pk if employee else None,
-        company_id=employee.company_id if employee else None,
-        is_admin=bool(user.is_superuser),
-        positions=positions,
-    )
+    employee_id, company_id, positions = _provider().positions_of(user)
+    return UserScope(user_id=user.pk, employee_id=employee_id, company_id=company_id,
+                     is_admin=bool(user.is_superuser), positions=positions)
 
 
 def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:

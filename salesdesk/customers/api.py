@@ -18,7 +18,6 @@ from pydantic import Field
 from salesdesk.api.pagination import PageParams, paginate
 from salesdesk.api.schemas import Ref
 from salesdesk.core.scope import get_scoped_or_404, scope_for
-from salesdesk.org.models import Employee
 
 from . import selectors, services
 from .models import (
@@ -41,14 +40,6 @@ def _refuse(request):
     response = api.create_response(request, {"message": _("This resource cannot be changed this way.")}, status=405)
     response["Allow"] = "GET, POST"
     return response
-
-
-def _me(request) -> Employee:
-    scope = scope_for(request.auth)
-    employee = Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
-    if employee is None:
-        raise HttpError(403, _("Only employees can create records through the API."))
-    return employee
 
 
 def _shown(request, customer, number):
@@ -259,7 +250,7 @@ def get_customer(request, id: int):
 def create_customer(request, payload: CustomerIn):
     """The caller becomes the owner. A duplicate (same credit code, name or mobile) is a 409
     naming who holds it; a similar name too, unless `allow_similar` is true."""
-    me = _me(request)
+    me = request.actor.acting_employee()
     data = payload.dict()
     contacts = data.pop("contacts")
     allow_similar = data.pop("allow_similar")
@@ -320,7 +311,7 @@ def get_followup(request, id: int):
 
 @followups.post("/", response={201: FollowUpOut}, summary="Record a follow-up")
 def create_followup(request, payload: FollowUpIn):
-    me = _me(request)
+    me = request.actor.acting_employee()
     data = payload.dict()
     customer = lead = None
     if data.pop("customer") is not None:
@@ -354,7 +345,7 @@ def get_lead(request, id: int):
 def create_lead(request, payload: LeadIn):
     """For web forms and other systems: the lead is routed like one typed in (territory, then
     the caller's team), or stays with the caller when they are a rep."""
-    me = _me(request)
+    me = request.actor.acting_employee()
     data = payload.dict()
     source_name = data.pop("source")
     source = LeadSource.objects.filter(company=me.company, name=source_name).first() if source_name else None
@@ -492,7 +483,7 @@ def create_visit_plan(request, payload: VisitPlanIn):
     from .visit_plans import plan_visit
 
     customer = get_scoped_or_404(Customer, request.auth, pk=payload.customer)
-    plan = plan_visit(by=_me(request), customer=customer, planned_on=payload.planned_on, purpose=payload.purpose)
+    plan = plan_visit(by=request.actor.acting_employee(), customer=customer, planned_on=payload.planned_on, purpose=payload.purpose)
     return Status(201, VisitPlan.objects.select_related("owner").get(pk=plan.pk))
 
 

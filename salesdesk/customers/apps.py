@@ -8,10 +8,14 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
+        from salesdesk.api import resources
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import models, queues, scope_rules  # noqa: F401
+        from . import capabilities, models, queues, scope_rules  # noqa: F401
+        from .jobs import register_jobs
+
+        register_jobs()
 
         for model in (models.CustomerClass, models.LeadSource, models.Tag, models.CustomerPool, models.Customer,
                       models.Contact, models.Lead, models.FollowUp, models.OwnershipChange, models.TeamRouting, models.VisitorRegistration,
@@ -26,3 +30,7 @@ class CustomersConfig(AppConfig):
         add(MenuItem(key="leads", group="customers", label=_("Leads"), url_name="customers:leads", icon="funnel", order=4))
         add(MenuItem(key="visitors", group="customers", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6))
         add(MenuItem(key="pool", group="customers", label=_("Customer pool"), url_name="customers:pool", icon="water", order=5))
+
+        from . import api
+
+        resources.register(api.RESOURCES)

@@ -35,7 +35,7 @@ def customer_columns():
     ]
 
 
-def write_customers(queryset, target, *, full_mobiles: bool, owner_id: int | None) -> int:
+def write_customers(queryset, target, *, full_mobiles: bool, owner_id: int | None, progress=None) -> int:
     columns = customer_columns()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Customers"))
@@ -55,6 +55,8 @@ def write_customers(queryset, target, *, full_mobiles: bool, owner_id: int | Non
             cells.append(neutralise(value))
         sheet.append(cells)
         count += 1
+        if progress is not None and count % 2000 == 0:
+            progress(count)
     workbook.save(target)
     return count
 

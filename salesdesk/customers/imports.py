@@ -126,8 +126,9 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def read_table(name: str, content: bytes) -> tuple[list[str], list[list[str]]]:
-    """(headers, rows) of the first sheet of an .xlsx or of a .csv; blank rows dropped."""
+def read_table(name: str, content: bytes, progress=None) -> tuple[list[str], list[list[str]]]:
+    """(headers, rows) of the first sheet of an .xlsx or of a .csv; blank rows dropped.
+    `progress(done, total)`, when given, hears how far the reading has got (rows of the sheet)."""
     lower = (name or "").lower()
     if lower.endswith(".xlsx"):
         try:
@@ -135,7 +136,11 @@ def read_table(name: str, content: bytes) -> tuple[list[str], list[list[str]]]:
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise UnreadableFile(_("This is not an Excel (.xlsx) file that can be read.")) from error
         sheet = book.worksheets[0]
-        rows = [[_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_text(cell) for cell in row])
+            if progress is not None and len(rows) % CHUNK == 0:
+                progress(len(rows), max(sheet.max_row or 0, len(rows)))
         book.close()
     elif lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
@@ -305,8 +310,8 @@ def _convert(kind: str, values: dict, refs: Lookups, result: RowResult, me: Empl
 
 
 def check(*, company: Company, user, kind: str, rows: list[list[str]], mapping: dict[int, str],
-          update: bool = False) -> list[RowResult]:
-    """Validate every row and find duplicates; writes nothing."""
+          update: bool = False, progress=None) -> list[RowResult]:
+    """Validate every row and find duplicates; writes nothing. `progress(done, total)`: rows checked."""
     refs = lookups(company, user)
     me = Employee.objects.filter(pk=scope_for(user).employee_id).first()
     results = []
@@ -315,6 +320,8 @@ def check(*, company: Company, user, kind: str, rows: list[list[str]], mapping: 
         result = RowResult(number=number, values=values)
         result.values = _convert(kind, values, refs, result, me)
         results.append(result)
+        if progress is not None and len(results) % CHUNK == 0:
+            progress(len(results), len(rows))
     if kind == "customers":
         _mark_customer_duplicates(company, user, results, update)
     elif kind == "leads":

@@ -474,6 +474,10 @@ class ImportJob(models.Model):
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     rejected_file = models.BinaryField(null=True, editable=False)
     message = models.TextField(blank=True)
+    # The preview (previews.py), worked out once for the current mapping: the header row, and the
+    # counts shown above the rows (ImportRow); None while the file is being read and checked.
+    headers = models.JSONField(default=list, editable=False)
+    preview = models.JSONField(null=True, editable=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -486,6 +490,26 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class ImportRow(models.Model):
+    """One row of an uploaded file as the preview shows it: its values as read, its errors and
+    warnings (in the uploader's language). Read only through its ImportJob, whose scope applies."""
+
+    import_job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="preview_rows")
+    number = models.PositiveIntegerField()  # the row number in the file (the header is row 1)
+    ok = models.BooleanField(default=True)
+    values = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["number"]
+        indexes = [models.Index(fields=["import_job", "number"], name="import_row_number"),
+                   models.Index(fields=["import_job", "ok", "number"], name="import_row_problems")]
+
+    def __str__(self):
+        return f"{self.import_job_id}:{self.number}"
 
 
 class VisitorRegistration(models.Model):

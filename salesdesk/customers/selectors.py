@@ -13,10 +13,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.audit.registry import timeline_for
+from salesdesk.core.access import actor_of
 from salesdesk.core.models import Collaborator
 from salesdesk.core.scope import ALL, scope_for
 
 from . import matching
+from .capabilities import FULL_MOBILE
 from .models import Contact, Customer, FollowUp, Lead, OwnershipChange
 from .recycling import due_customers
 
@@ -193,7 +195,6 @@ TIMELINE_SOURCES: list = []
 
 # --- mobile numbers ---------------------------------------------------------------------------
 
-FULL_MOBILE = "full_mobile"
 
 
 def mask_mobile(number: str) -> str:
@@ -207,12 +208,8 @@ def mask_mobile(number: str) -> str:
 def sees_full_mobiles(user) -> bool:
     """Whether the user's positions let them read every mobile number in full (a duty with the
     `full_mobile` capability); others read in full only the numbers of customers they own."""
-    scope = scope_for(user)
-    if scope.is_admin:
-        return True
-    from salesdesk.workbench.registry import capabilities_of
-
-    return FULL_MOBILE in capabilities_of(user)
+    actor = actor_of(user)
+    return actor.is_superuser or actor.can(FULL_MOBILE)
 
 
 def mobile_shown(user, customer: Customer, number: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,9 +20,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
+from salesdesk.org.access import current_company
 from salesdesk.org.models import Company, Employee
 from salesdesk.org.versions import is_org_admin
-from salesdesk.org.views_manage import current_company
 
 from . import scenes, selectors, services
 from .forms import (
@@ -37,17 +38,6 @@ from .forms import (
 from .models import Customer, CustomerPool
 
 PER_PAGE = 30
-
-
-def me(request) -> Employee | None:
-    """The signed-in person, from the scope already computed for the request (no query)."""
-    scope = scope_for(request.user)
-    if scope.employee_id is None:
-        return None
-    cached = getattr(request, "_salesdesk_me", None)
-    if cached is None:
-        cached = request._salesdesk_me = Employee.objects.filter(pk=scope.employee_id).first()
-    return cached
 
 
 def company_of(request, *, with_defaults: bool = False) -> Company:
@@ -83,10 +73,19 @@ def _back(request, fallback: str) -> str:
 
 
 def _filtered_customers(request, company):
-    form = CustomerFilterForm(request.GET or None, company=company, by_owner=manages_customers(request.user))
+    return filtered_customers(request.user, company, request.GET)
+
+
+def customers_for_query(user, company, query):
+    """The customers the list shows for this query string (the export job rebuilds the list with it)."""
+    return filtered_customers(user, company, query)[2]
+
+
+def filtered_customers(user, company, query):
+    form = CustomerFilterForm(query or None, company=company, by_owner=manages_customers(user))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     scene = data.get("scene") or "all"
-    queryset = selectors.customer_scene(request.user, scene)
+    queryset = selectors.customer_scene(user, scene)
     queryset = selectors.keyword_filter(queryset, data.get("q", ""))
     for name in ("customer_class", "source", "owner"):
         if data.get(name):
@@ -120,6 +119,29 @@ def customer_list(request):
 
 
 @login_required
+def customer_export(request):
+    """The whole list as filtered, as .xlsx: at once up to SALESDESK["EXPORT_JOB_ABOVE"] customers,
+    beyond that as a background job whose page offers the file when it is ready."""
+    from salesdesk.jobs.services import start_job
+
+    from .exports import export_customers
+    from .jobs import EXPORT, export_key
+
+    company = company_of(request)
+    _form, _scene, queryset = _filtered_customers(request, company)
+    limit = settings.SALESDESK["EXPORT_JOB_ABOVE"]
+    if queryset[:limit + 1].count() <= limit:
+        return export_customers(request, queryset)
+    actor = request.actor.employee
+    if actor is None:
+        raise Http404
+    query = request.GET.urlencode()
+    job, _started = start_job(kind=EXPORT, company=company, started_by=actor, params={"query": query},
+                              dedupe_key=export_key(actor, query), url=reverse("customers:list") + "?" + query)
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@login_required
 @require_POST
 def customer_batch(request):
     company = company_of(request)
@@ -140,7 +162,7 @@ def customer_batch(request):
     if not customers:
         messages.error(request, _("None of the selected customers may be changed by you."))
         return redirect(back)
-    actor = me(request)
+    actor = request.actor.employee
     try:
         if action == "transfer":
             if not manages_customers(request.user):
@@ -187,7 +209,7 @@ def customer_create(request):
         contact = contact_form.contact()
         try:
             customer = services.create_customer(
-                company=company, by=me(request), owner=me(request), contacts=[contact] if contact else [],
+                company=company, by=request.actor.employee, owner=request.actor.employee, contacts=[contact] if contact else [],
                 tags=form.cleaned_data["tags"], allow_similar=form.cleaned_data["allow_similar"],
                 **form.customer_fields())
         except services.DuplicateCustomer as error:
@@ -213,7 +235,7 @@ def customer_edit(request, pk):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_customer(customer=customer, by=me(request), tags=form.cleaned_data["tags"],
+            services.update_customer(customer=customer, by=request.actor.employee, tags=form.cleaned_data["tags"],
                                      allow_similar=form.cleaned_data["allow_similar"], **form.customer_fields())
         except services.DuplicateCustomer as error:
             duplicates = error.duplicates
@@ -254,8 +276,8 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
         **_timeline_page(customer, user),
         "can_change": can_change,
         "manages": manages_customers(user),
-        "claim_refusal": services.claim_refusal(customer=customer, by=me(request)) if customer.owner_id is None
-        and me(request) else "",
+        "claim_refusal": services.claim_refusal(customer=customer, by=request.actor.employee) if customer.owner_id is None
+        and request.actor.employee else "",
         "followup_form": followup_form or FollowUpForm(customer=customer, contacts=contacts),
         "contact_form": contact_form or ContactForm(),
         "transfer_form": TransferForm(company=company),
@@ -270,16 +292,8 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
 # --- saved scenes ---------------------------------------------------------------------------
 
 
-def _person(request) -> Employee | None:
-    """The signed-in person as loaded with the user (by the language middleware): no query."""
-    try:
-        return request.user.employee
-    except Employee.DoesNotExist:
-        return None
-
-
 def saved_scenes_context(request, list_name: str) -> dict:
-    return {"saved_scenes": scenes.scenes_of(_person(request), list_name), "view": request.GET.get("view", "")}
+    return {"saved_scenes": scenes.scenes_of(request.actor.employee, list_name), "view": request.GET.get("view", "")}
 
 
 def _list_url(list_name: str) -> str:
@@ -290,7 +304,7 @@ def _list_url(list_name: str) -> str:
 @require_POST
 def scene_save(request):
     list_name = request.POST.get("list", "customers")
-    person = _person(request)
+    person = request.actor.employee
     back = _list_url(list_name)
     if person is None or list_name not in scenes.KEYS:
         raise Http404
@@ -309,7 +323,7 @@ def scene_save(request):
 @require_POST
 def scene_delete(request, scene_id):
     list_name = request.POST.get("list", "customers")
-    person = _person(request)
+    person = request.actor.employee
     if person is None or list_name not in scenes.KEYS:
         raise Http404
     if scenes.delete_scene(employee=person, list_name=list_name, scene_id=scene_id):
@@ -358,7 +372,7 @@ def customer_detail(request, pk):
 def followup_add(request, pk):
     customer = _customer(request, pk)
     form = FollowUpForm(request.POST, customer=customer)
-    actor = me(request)
+    actor = request.actor.employee
     if actor is None:
         raise Http404
     if form.is_valid():
@@ -393,7 +407,7 @@ def contact_add(request, pk):
 @require_POST
 def customer_claim(request, pk):
     customer = _customer(request, pk)
-    actor = me(request)
+    actor = request.actor.employee
     if actor is None:
         raise Http404
     try:
@@ -409,7 +423,7 @@ def customer_claim(request, pk):
 @require_POST
 def pool_claim(request):
     """Claim the customers ticked on the pool page; the rep stays on the page."""
-    actor = me(request)
+    actor = request.actor.employee
     if actor is None:
         raise Http404
     back = _back(request, reverse("customers:pool"))
@@ -435,7 +449,7 @@ def customer_release(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say why the customer goes back to the pool."))
         return redirect("customers:detail", pk=customer.pk)
-    services.release_to_pool(customers=[customer], by=me(request), reason=form.cleaned_data["reason"])
+    services.release_to_pool(customers=[customer], by=request.actor.employee, reason=form.cleaned_data["reason"])
     messages.success(request, _("%(name)s is back in the pool.") % {"name": customer.name})
     return redirect("customers:list")
 
@@ -450,7 +464,7 @@ def customer_transfer(request, pk):
     form = TransferForm(request.POST, company=customer.company)
     if form.is_valid():
         try:
-            services.transfer_customers(customers=[customer], to_owner=form.cleaned_data["owner"], by=me(request),
+            services.transfer_customers(customers=[customer], to_owner=form.cleaned_data["owner"], by=request.actor.employee,
                                         reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -505,7 +519,7 @@ def pool(request):
     query.pop("page", None)
     return render(request, "customers/pool.html", {
         "company": company, "pools": pools, "chosen": chosen, "page": page, "q": request.GET.get("q", ""),
-        "query": query.urlencode(), "can_claim": me(request) is not None})
+        "query": query.urlencode(), "can_claim": request.actor.employee is not None})
 
 
 # --- handover -----------------------------------------------------------------------------------
@@ -526,7 +540,7 @@ def handover(request, employee_pk):
     form = TransferForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         try:
-            moved = services.hand_over(employee=employee, to_owner=form.cleaned_data["owner"], by=me(request),
+            moved = services.hand_over(employee=employee, to_owner=form.cleaned_data["owner"], by=request.actor.employee,
                                        customers=customers, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_service_error(error)
@@ -551,7 +565,7 @@ def customer_merge(request, pk):
         messages.error(request, _("Choose a customer of yours to merge into this one."))
         return redirect("customers:detail", pk=keep.pk)
     try:
-        services.merge_customers(keep=keep, merge=other, by=me(request))
+        services.merge_customers(keep=keep, merge=other, by=request.actor.employee)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -1,17 +1,17 @@
 """Import pages: upload, map the columns, preview with per-row errors and duplicates, commit (all
 rows or the valid ones), download the template and the rejected rows. The work is done by
-`imports`; progress of a long commit is kept in the cache and polled by the page."""
+`imports`; reading and checking a large file for its preview (previews.py) and the commit run as
+background jobs (customers/jobs.py) whose progress the page polls, so every request answers at once."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 from salesdesk.core.downloads import xlsx_response
 from salesdesk.core.forms import BootstrapForm
 from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.jobs import services as jobs
+from salesdesk.jobs.views import progress_context
 
-from . import imports
+from . import imports, previews
+from .jobs import IMPORT, IMPORT_CHECK, import_key, import_url
 from .models import CustomerPool, ImportJob
-from .views import company_of, me
+from .views import company_of
 
-PREVIEW_ROWS = 50
 MAX_UPLOAD = 30 * 1024 * 1024
 
 
@@ -49,22 +51,24 @@ class UploadForm(BootstrapForm):
 
 def _job(request, pk) -> ImportJob:
     # Past orders are uploaded as import jobs too; they have pages of their own (sales/views_imports.py).
-    return get_scoped_or_404(ImportJob.objects.select_related("pool").filter(kind__in=imports.FIELDS), request.user,
-                             pk=pk)
-
-
-def _table(job):
-    return imports.read_table(job.file_name, bytes(job.content))
+    return get_scoped_or_404(ImportJob.objects.select_related("pool").filter(kind__in=imports.FIELDS)
+                             .defer("content"), request.user, pk=pk)
 
 
 def _mapping(job) -> dict[int, str]:
     return {int(index): key for index, key in job.mapping.items()}
 
 
+def _check(request, record, size=None):
+    """Read and check the file for its preview: a small one now, a large one in the worker."""
+    previews.start(record, kind=IMPORT_CHECK, work=previews.customers_checked, user=request.user,
+                   employee=request.actor.employee, url=import_url(record), size=size)
+
+
 @login_required
 def import_new(request):
     company = company_of(request, with_defaults=True)
-    actor = me(request)
+    actor = request.actor.employee
     if actor is None:
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -72,18 +76,23 @@ def import_new(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            headers, rows = imports.read_table(upload.name, content)
+            # A small file is read here (one that cannot be read is refused at once); a large one by the worker.
+            if not previews.in_worker(len(content)):
+                imports.read_table(upload.name, content)
+            elif not upload.name.lower().endswith((".xlsx", ".csv")):
+                raise imports.UnreadableFile(_("Upload an .xlsx or a .csv file."))
         except imports.UnreadableFile as error:
             form.add_error("file", error.messages)
         else:
             kind = form.cleaned_data["kind"]
-            job = ImportJob.objects.create(
-                company=company, kind=kind, created_by=actor, file_name=upload.name[:200], content=content,
-                mapping={str(i): key for i, key in imports.guess_mapping(kind, headers).items()},
-                update=form.cleaned_data["update"] and kind == "customers", pool=form.cleaned_data["pool"],
-                rows=len(rows))
+            with transaction.atomic():
+                job = ImportJob.objects.create(
+                    company=company, kind=kind, created_by=actor, file_name=upload.name[:200], content=content,
+                    update=form.cleaned_data["update"] and kind == "customers", pool=form.cleaned_data["pool"])
+                _check(request, job, size=len(content))
             return redirect("customers:import_job", pk=job.pk)
-    recent = ImportJob.objects.restrict(request.user).filter(created_by=actor, kind__in=imports.FIELDS)[:10]
+    recent = (ImportJob.objects.restrict(request.user).filter(created_by=actor, kind__in=imports.FIELDS)
+              .defer("content", "rejected_file")[:10])
     return render(request, "customers/import_new.html", {"form": form, "recent": recent, "kinds": imports.KINDS},
                   status=400 if request.method == "POST" else 200)
 
@@ -91,7 +100,15 @@ def import_new(request):
 @login_required
 def import_job(request, pk):
     job = _job(request, pk)
-    headers, rows = _table(job)
+    run = jobs.latest(import_key(job))
+    if job.status == ImportJob.Status.RUNNING:
+        # Being imported by the worker: the page shows its progress (or, if the worker was stopped,
+        # a button to start again: nothing of the stopped run was kept).
+        context = {"job": job, "run": run, "stopped": not jobs.is_live(run)}
+        if run is not None:
+            context.update({"progress": progress_context(run)})
+        return render(request, "customers/import_job.html", context)
+    headers = job.headers
     fields = imports.FIELDS[job.kind]
     if request.method == "POST" and job.status == ImportJob.Status.UPLOADED:
         job = _own_job(request, pk)
@@ -101,22 +118,40 @@ def import_job(request, pk):
             if key in {spec.key for spec in fields} and key not in used:
                 mapping[str(index)] = key
                 used.add(key)
-        job.mapping = mapping
-        job.save(update_fields=["mapping"])
+        with transaction.atomic():
+            job.mapping, job.preview = mapping, None
+            job.save(update_fields=["mapping", "preview"])
+            _check(request, job)
         return redirect("customers:import_job", pk=job.pk)
-    context = {"job": job, "headers": headers, "fields": fields, "mapping": _mapping(job)}
+    context = {"job": job, "headers": headers, "fields": fields, "mapping": _mapping(job),
+               "failed": run if run is not None and run.status == run.Status.FAILED else None,
+               "mine": job.created_by_id == getattr(request.actor.employee, "pk", None),
+               "check_url": reverse("customers:import_check", args=[job.pk]),
+               "upload_url": reverse("customers:import_new")}
     if job.status == ImportJob.Status.UPLOADED:
-        results = imports.check(company=job.company, user=request.user, kind=job.kind, rows=rows,
-                                mapping=_mapping(job), update=job.update)
-        missing = [spec.label for spec in fields if spec.required and spec.key not in job.mapping.values()]
-        context.update({
-            "results": results[:PREVIEW_ROWS], "total": len(results),
-            "bad": sum(1 for result in results if not result.ok),
-            "warned": sum(1 for result in results if result.warnings),
-            "missing": missing,
-            "columns": [(index, header, context["mapping"].get(index, "")) for index, header in enumerate(headers)],
-        })
+        context["columns"] = [(index, header, context["mapping"].get(index, "")) for index, header in enumerate(headers)]
+        if job.preview is None:  # being read and checked by the worker (or that failed or stopped)
+            context.update(previews.checking(job, IMPORT_CHECK))
+        else:
+            errors_only = request.GET.get("errors") == "1"
+            page = previews.rows_page(job, request.GET.get("page"), problems_only=errors_only)
+            context.update({
+                "results": page.object_list, "page": page, "errors_only": errors_only,
+                "total": job.preview["total"], "bad": job.preview["bad"], "warned": job.preview["warned"],
+                "missing": [spec.label for spec in fields if spec.required and spec.key not in job.mapping.values()],
+            })
     return render(request, "customers/import_job.html", context)
+
+
+@login_required
+@require_POST
+def import_check(request, pk):
+    """Read and check the file again, after its check failed or its worker was stopped."""
+    job = _own_job(request, pk)
+    if job.status == ImportJob.Status.UPLOADED and job.preview is None:
+        with transaction.atomic():
+            _check(request, job)
+    return redirect("customers:import_job", pk=job.pk)
 
 
 def _to_job(request, job):
@@ -128,14 +163,10 @@ def _to_job(request, job):
     return redirect("customers:import_job", pk=job.pk)
 
 
-def _progress_key(job) -> str:
-    return f"salesdesk:import-progress:{job.pk}"
-
-
 def _own_job(request, pk) -> ImportJob:
     """A job only its uploader may change or run; managers who see it only look."""
     job = _job(request, pk)
-    if job.created_by_id != getattr(me(request), "pk", None):
+    if job.created_by_id != getattr(request.actor.employee, "pk", None):
         raise Http404
     return job
 
@@ -143,46 +174,34 @@ def _own_job(request, pk) -> ImportJob:
 @login_required
 @require_POST
 def import_commit(request, pk):
+    """Hands the import to the worker and answers at once. The row lock and the status check make a
+    double click (or a second tab) start it once; a locked row is being imported right now."""
     job = _own_job(request, pk)
-    if job.status != ImportJob.Status.UPLOADED:
-        messages.info(request, _("This file has been imported already."))
-        return _to_job(request, job)
-    headers, rows = _table(job)
     valid_only = request.POST.get("valid_only") == "1"
-    job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status"])
-
-    def progress(done, total):
-        cache.set(_progress_key(job), {"done": done, "total": total}, 3600)
-
-    try:
-        outcome = imports.commit(company=job.company, user=request.user, kind=job.kind, rows=rows,
-                                 mapping=_mapping(job), valid_only=valid_only, update=job.update, pool=job.pool,
-                                 progress=progress)
-    except imports.NothingImported as error:
-        job.status = ImportJob.Status.UPLOADED
-        job.save(update_fields=["status"])
-        messages.error(request, " ".join(error.messages))
-        return _to_job(request, job)
-    job.status = ImportJob.Status.DONE
-    job.created, job.updated, job.rejected = outcome.created, outcome.updated, len(outcome.rejected)
-    if outcome.rejected:
-        job.rejected_file = imports.rejected_workbook(headers, rows, outcome.rejected)
-    job.finished_at = timezone.now()
-    job.save()
-    cache.delete(_progress_key(job))
-    messages.success(request, _("Imported: %(created)d new, %(updated)d updated, %(rejected)d rejected.")
-                     % {"created": job.created, "updated": job.updated, "rejected": job.rejected})
+    with transaction.atomic():
+        record = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk).first()
+        if record is None or (record.status == ImportJob.Status.RUNNING and jobs.is_live(jobs.latest(import_key(job)))):
+            messages.info(request, _("This file is being imported."))
+            return _to_job(request, job)
+        if record.status == ImportJob.Status.DONE:
+            messages.info(request, _("This file has been imported already."))
+            return _to_job(request, job)
+        record.status = ImportJob.Status.RUNNING
+        record.save(update_fields=["status"])
+        jobs.start_job(kind=IMPORT, company=record.company, started_by=request.actor.employee, total=record.rows,
+                       params={"import": record.pk, "valid_only": valid_only}, dedupe_key=import_key(record),
+                       url=import_url(record))
     return _to_job(request, job)
 
 
 @login_required
 def import_progress(request, pk):
     job = _job(request, pk)
-    state = cache.get(_progress_key(job)) or {"done": 0, "total": job.rows}
+    run = jobs.latest(import_key(job))
+    state = {"done": run.done if run else 0, "total": (run.total if run else 0) or job.rows}
     if request.htmx:
         return HttpResponse(_("Importing… %(done)d of %(total)d rows") % state)
-    return JsonResponse({**state, "status": job.status})
+    return JsonResponse({**state, "status": job.status, "job": run.status if run else None})
 
 
 @login_required

@@ -17,7 +17,7 @@ from salesdesk.core.scope import get_scoped_or_404
 from . import selectors, services
 from .forms import AssignLeadForm, CustomerForm, FollowUpForm, LeadFilterForm, LeadForm, ReasonForm
 from .models import Customer, Lead
-from .views import PER_PAGE, company_of, manages_customers, me, saved_scenes_context
+from .views import PER_PAGE, company_of, manages_customers, saved_scenes_context
 
 
 @login_required
@@ -45,7 +45,7 @@ def lead_create(request):
     company = company_of(request, with_defaults=True)
     form = LeadForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
-        actor = me(request)
+        actor = request.actor.employee
         data = {key: value if value is not None else "" for key, value in form.cleaned_data.items()}
         data["source"] = form.cleaned_data.get("source")
         # A rep's own lead stays theirs; a manager's is routed to a rep of their department.
@@ -94,7 +94,7 @@ def lead_detail(request, pk):
 @require_POST
 def lead_followup(request, pk):
     lead = _lead(request, pk)
-    actor = me(request)
+    actor = request.actor.employee
     if actor is None:
         raise Http404
     form = FollowUpForm(request.POST)
@@ -118,7 +118,7 @@ def lead_assign(request, pk):
         messages.error(request, _("Only managers assign leads."))
     elif form.is_valid():
         try:
-            services.assign_lead(lead=lead, to_owner=form.cleaned_data["owner"], by=me(request))
+            services.assign_lead(lead=lead, to_owner=form.cleaned_data["owner"], by=request.actor.employee)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -135,7 +135,7 @@ def lead_close(request, pk):
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.close_lead(lead=lead, by=me(request), reason=form.cleaned_data["reason"])
+            services.close_lead(lead=lead, by=request.actor.employee, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -155,7 +155,7 @@ def lead_convert(request, pk):
     form = CustomerForm(request.POST or None, company=lead.company, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        actor = me(request)
+        actor = request.actor.employee
         if actor is None:
             raise Http404
         fields = form.customer_fields()

@@ -22,7 +22,7 @@ from salesdesk.org.models import Employee
 from . import selectors, visit_plans
 from .forms import VisitPlanForm
 from .models import VisitPlan
-from .views import _back, manages_customers, me
+from .views import _back, manages_customers
 
 PICK_LIMIT = 20
 
@@ -48,7 +48,7 @@ def _week_url(monday: datetime.date, who: Employee | None = None, mine: bool = T
 
 @login_required
 def week(request):
-    person = me(request)
+    person = request.actor.employee
     day = parse_date(request.GET.get("week") or "") or timezone.localdate()
     monday = visit_plans.week_of(day)
     who = person
@@ -77,7 +77,7 @@ def week(request):
 @login_required
 @require_POST
 def plan_add(request):
-    person = me(request)
+    person = request.actor.employee
     if person is None:
         raise Http404
     form = VisitPlanForm(request.POST, user=request.user)
@@ -106,7 +106,7 @@ def plan_add(request):
 @require_POST
 def plan_cancel(request, pk):
     plan = get_scoped_or_404(VisitPlan, request.user, pk=pk)
-    person = me(request)
+    person = request.actor.employee
     if person is None:
         raise Http404
     try:

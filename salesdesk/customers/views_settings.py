@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from salesdesk.core.forms import BootstrapForm
 from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.org.access import org_admin_required
 from salesdesk.org.forms import DepartmentChoiceField, departments_in_tree_order
 from salesdesk.org.models import Department
-from salesdesk.org.views_manage import org_admin_required
 
 from . import settings_services
 from .models import CustomerClass, CustomerPool, LeadSource, TeamRouting

@@ -24,7 +24,7 @@ from salesdesk.org.models import Department, Employee
 
 from . import services, visitors
 from .models import LeadSource, RotationMember, VisitorDay, VisitorRegistration
-from .views import company_of, me
+from .views import company_of
 
 
 class RegisterForm(BootstrapForm):
@@ -59,7 +59,7 @@ def _site(request, company, sites):
         if found is None:
             raise Http404
         return found
-    actor = me(request)
+    actor = request.actor.employee
     home = services.primary_department(actor) if actor else None
     return next((site for site in sites if home is not None and home.path.startswith(site.path)),
                 sites[0] if sites else None)
@@ -102,7 +102,7 @@ def visitor_add(request):
         data = form.cleaned_data
         try:
             registration = visitors.register_visitor(
-                site=site, by=me(request), kind=data["kind"], receptionist=data["receptionist"], name=data["name"],
+                site=site, by=request.actor.employee, kind=data["kind"], receptionist=data["receptionist"], name=data["name"],
                 mobile=data["mobile"], party_size=data["party_size"], channel=data["channel"], needs=data["needs"],
                 intended_unit=data["intended_unit"], budget=data["budget"])
         except ValidationError as error:
@@ -121,7 +121,7 @@ def visitor_convert(request, pk):
     registration = get_scoped_or_404(VisitorRegistration.objects.select_related("site__company"), request.user,
                                      "change", pk=pk)
     try:
-        customer = visitors.convert_visitor(registration=registration, by=me(request))
+        customer = visitors.convert_visitor(registration=registration, by=request.actor.employee)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(reverse("customers:visitors") + f"?site={registration.site_id}")
@@ -133,7 +133,7 @@ def visitor_convert(request, pk):
 @require_POST
 def visitor_hand_up(request, pk):
     register = get_scoped_or_404(VisitorDay, request.user, pk=pk)
-    actor = me(request)
+    actor = request.actor.employee
     if actor is None or not visitors.may_hand_up(request.user, register):
         raise Http404
     try:

@@ -9,19 +9,19 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from salesdesk.api.pagination import PageParams, paginate
 from salesdesk.api.schemas import Ref
-from salesdesk.core.people import acting_employee
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 
 from . import payments as payment_services
 from . import receivables as receivable_services
+from .capabilities import CONFIRM_PAYMENTS
 from .models import Invoice, Payment
 from .selectors import customers_for_finance, invoices_for, payments_for
 
@@ -186,16 +186,15 @@ def get_payment(request, id: int):
 def register_payment(request, payload: PaymentIn):
     customer = get_scoped_or_404(Customer, request.auth, pk=payload.customer)
     payment = payment_services.register(
-        customer=customer, by=acting_employee(request.auth), amount=payload.amount, received_on=payload.received_on,
+        customer=customer, by=request.actor.acting_employee(), amount=payload.amount, received_on=payload.received_on,
         method=payload.method, payer=payload.payer, reference=payload.reference, bill_number=payload.bill_number,
         bill_due_on=payload.bill_due_on, note=payload.note)
     return Status(201, payment)
 
 
 def _finance(request):
-    if not payment_services.may_confirm(request.auth):
-        raise PermissionDenied(_("Only finance confirms, allocates and refunds payments."))
-    return acting_employee(request.auth)
+    request.actor.require(CONFIRM_PAYMENTS)
+    return request.actor.acting_employee()
 
 
 @payments.post("/{int:id}/confirm/", response=PaymentDetail, summary="Confirm a payment (finance)")

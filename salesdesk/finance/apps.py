@@ -8,10 +8,14 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self):
+        from salesdesk.api import resources
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import credit, models, payments, queues, scope_rules  # noqa: F401
+        from . import capabilities, credit, models, payments, queues, scope_rules  # noqa: F401
+        from .jobs import register_jobs
+
+        register_jobs()
 
         for model in (models.FinanceSettings, models.Invoice, models.InvoiceLine, models.Payment, models.Allocation,
                       models.Refund, models.WriteOff, models.CollectionTask, models.CollectionNote,
@@ -28,3 +32,7 @@ class FinanceConfig(AppConfig):
                      icon="hourglass-split", order=9))
         add(MenuItem(key="credit", group="sales", label=_("Credit"), url_name="finance:credit",
                      icon="shield-check", order=9))
+
+        from . import api
+
+        resources.register(api.RESOURCES)

@@ -24,24 +24,22 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.access import actor_of
 from salesdesk.sales import gates
 from salesdesk.sales.models import SalesOrder, SalesOrderLine
-from salesdesk.workbench.registry import capabilities_of
 
+from .capabilities import CREDIT
 from .models import CreditOverride, CreditProfile, Invoice, Payment
 from .payments import RECEIVABLE
 
 ZERO = Decimal(0)
-CREDIT_CAPABILITY = "credit"  # who rates customers and sets their limits
 OVERRIDE_DOCUMENT = "credit_override"
 LIVE_ORDERS = (SalesOrder.Status.CONFIRMED, SalesOrder.Status.PARTLY_SHIPPED, SalesOrder.Status.SHIPPED)
 MONEY = DecimalField(max_digits=20, decimal_places=4)
 
 
 def may_manage(user) -> bool:
-    from salesdesk.org.versions import is_org_admin
-
-    return is_org_admin(user) or CREDIT_CAPABILITY in capabilities_of(user)
+    return actor_of(user).can(CREDIT)
 
 
 @dataclass(frozen=True)
@@ -157,6 +155,7 @@ def register_gate() -> None:
 
 @transaction.atomic
 def set_profile(*, customer, by, level: str, limit, policy: str, payment_days: int, note: str = "") -> CreditProfile:
+    actor_of(by).require(CREDIT)
     if level not in CreditProfile.Level.values:
         raise ValidationError({"level": _("Choose a credit level.")})
     if policy not in CreditProfile.Policy.values:

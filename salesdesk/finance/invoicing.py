@@ -22,17 +22,18 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.access import actor_of
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
+from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales import gates
 from salesdesk.sales.models import SalesOrder, SalesOrderLine
-from salesdesk.workbench.registry import queue_keys_for
 
+from .capabilities import CHECK_INVOICES
 from .credit import payment_days_for
 from .models import FinanceSettings, Invoice, InvoiceLine
 
 CENT = Decimal("0.01")
-CHECK_QUEUE = "invoices_to_check"
 
 
 def _qty(value: Decimal) -> str:
@@ -60,9 +61,7 @@ def invoiceable(order: SalesOrder, *, exclude: int | None = None) -> dict[int, D
 
 
 def may_check(user) -> bool:
-    from salesdesk.org.versions import is_org_admin
-
-    return is_org_admin(user) or CHECK_QUEUE in queue_keys_for(user)
+    return actor_of(user).can(CHECK_INVOICES)
 
 
 @transaction.atomic
@@ -148,6 +147,7 @@ def _lines_still_match(invoice: Invoice) -> None:
 @transaction.atomic
 def check(*, invoice: Invoice, by, approve: bool, comment: str = "") -> Invoice:
     """双人复核: a second person compares the request with the order."""
+    actor_of(by).require(CHECK_INVOICES)
     invoice = _locked(invoice)
     _must_be(invoice, Invoice.Status.TO_CHECK)
     if by.pk == invoice.requested_by_id:
@@ -167,6 +167,7 @@ def check(*, invoice: Invoice, by, approve: bool, comment: str = "") -> Invoice:
 @transaction.atomic
 def issue(*, invoice: Invoice, by, invoice_number: str, issued_on: datetime.date) -> Invoice:
     """The invoice is made out: the order's lines count it as invoiced."""
+    actor_of(by).require(CHECK_INVOICES)
     invoice = _locked(invoice)
     _must_be(invoice, Invoice.Status.CHECKED)
     if by.pk == invoice.requested_by_id:
@@ -186,12 +187,15 @@ def issue(*, invoice: Invoice, by, invoice_number: str, issued_on: datetime.date
     gates.check(gates.ISSUE, order=invoice.order, amount=invoice.amount)
     invoice.status, invoice.invoice_number, invoice.issued_on = Invoice.Status.ISSUED, invoice_number.strip(), issued_on
     invoice.due_on = issued_on + datetime.timedelta(days=payment_days_for(invoice.customer_id, invoice.company_id))
-    invoice.save(update_fields=["status", "invoice_number", "issued_on", "due_on", "updated_at"])
+    invoice.booked_department_id, invoice.booked_territory_id = booking_dimensions(invoice.owner_id, invoice.customer)
+    invoice.save(update_fields=["status", "invoice_number", "issued_on", "due_on", "booked_department",
+                                "booked_territory", "updated_at"])
     return invoice
 
 
 @transaction.atomic
-def mail(*, invoice: Invoice, tracking: str, mailed_on: datetime.date) -> Invoice:
+def mail(*, invoice: Invoice, by, tracking: str, mailed_on: datetime.date) -> Invoice:
+    actor_of(by).require(CHECK_INVOICES)
     invoice = _locked(invoice)
     _must_be(invoice, Invoice.Status.ISSUED)
     invoice.status, invoice.mail_tracking, invoice.mailed_on = Invoice.Status.MAILED, tracking.strip(), mailed_on
@@ -200,7 +204,8 @@ def mail(*, invoice: Invoice, tracking: str, mailed_on: datetime.date) -> Invoic
 
 
 @transaction.atomic
-def receive(*, invoice: Invoice, received_on: datetime.date) -> Invoice:
+def receive(*, invoice: Invoice, by, received_on: datetime.date) -> Invoice:
+    actor_of(by).require(CHECK_INVOICES)
     invoice = _locked(invoice)
     _must_be(invoice, Invoice.Status.MAILED, Invoice.Status.ISSUED)
     invoice.status, invoice.received_on = Invoice.Status.RECEIVED, received_on

@@ -90,6 +90,13 @@ class Invoice(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     paid_amount = models.DecimalField(_("paid"), **MONEY, default=0)
     written_off_amount = models.DecimalField(_("written off"), **MONEY, default=0)
+    # Where the document was booked (issued): its owner's department and its customer's territory at
+    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
+    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
+    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", editable=False, verbose_name=_("department when booked"))
+    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,7 +118,7 @@ class Invoice(models.Model):
                    # cent of them. The partial index holds what aging needs (read without the table);
                    # the index on the open amount gives the planner its statistics (how few are open).
                    models.Index(fields=["company", "due_on"], condition=models.Q(OPEN_AMOUNT_ABOVE_ZERO),
-                                include=["status", "customer", "owner", "amount", "paid_amount",
+                                include=["status", "customer", "owner", "booked_department", "amount", "paid_amount",
                                          "written_off_amount"], name="invoice_open_receivable"),
                    models.Index(OPEN_AMOUNT, name="invoice_open_amount"),
                    # The invoices of a period (sales report by invoices, collection analysis).
@@ -189,6 +196,13 @@ class Payment(models.Model):
     reject_reason = models.CharField(_("reason"), max_length=200, blank=True)
     allocated_amount = models.DecimalField(_("allocated"), **MONEY, default=0)
     refunded_amount = models.DecimalField(_("refunded"), **MONEY, default=0)
+    # Where the document was booked (confirmed): its owner's department and its customer's territory at
+    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
+    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
+    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", editable=False, verbose_name=_("department when booked"))
+    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

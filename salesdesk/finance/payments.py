@@ -20,23 +20,22 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.access import actor_of
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
+from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales.models import Installment
-from salesdesk.workbench.registry import queue_keys_for
 
+from .capabilities import CONFIRM_PAYMENTS
 from .models import Allocation, Invoice, Payment, Refund, WriteOff
 
-CONFIRM_QUEUE = "payments_to_confirm"
 RECEIVABLE = (Invoice.Status.ISSUED, Invoice.Status.MAILED, Invoice.Status.RECEIVED)
 WRITE_OFF_DOCUMENT = "write_off"
 
 
 def may_confirm(user) -> bool:
     """Finance: confirms receipts, allocates and refunds them."""
-    from salesdesk.org.versions import is_org_admin
-
-    return is_org_admin(user) or CONFIRM_QUEUE in queue_keys_for(user)
+    return actor_of(user).can(CONFIRM_PAYMENTS)
 
 
 def _money(value, field: str) -> Decimal:
@@ -90,16 +89,20 @@ def _must_be(payment: Payment, status: str) -> None:
 @transaction.atomic
 def confirm(*, payment: Payment, by) -> Payment:
     """Finance has seen the money on the account (or holds the bill)."""
+    actor_of(by).require(CONFIRM_PAYMENTS)
     payment = _locked(payment)
     _must_be(payment, Payment.Status.REGISTERED)
     payment.status, payment.confirmed_by, payment.confirmed_at = Payment.Status.CONFIRMED, by, timezone.now()
-    payment.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    payment.booked_department_id, payment.booked_territory_id = booking_dimensions(payment.owner_id, payment.customer)
+    payment.save(update_fields=["status", "confirmed_by", "confirmed_at", "booked_department", "booked_territory",
+                                "updated_at"])
     return payment
 
 
 @transaction.atomic
 def reject(*, payment: Payment, by, reason: str) -> Payment:
     """The money is not there: the registration stays as a record, counting for nothing."""
+    actor_of(by).require(CONFIRM_PAYMENTS)
     payment = _locked(payment)
     _must_be(payment, Payment.Status.REGISTERED)
     if not reason.strip():
@@ -128,6 +131,7 @@ def installment_paid(installment_ids) -> dict[int, Decimal]:
 @transaction.atomic
 def allocate(*, payment: Payment, by, targets: list[Target], on: datetime.date | None = None) -> list[Allocation]:
     """核销: apply the payment to invoices and installments of its customer, all or nothing."""
+    actor_of(by).require(CONFIRM_PAYMENTS)
     payment = _locked(payment)
     _must_be(payment, Payment.Status.CONFIRMED)
     targets = [target for target in targets if target.amount]
@@ -191,6 +195,7 @@ def allocate(*, payment: Payment, by, targets: list[Target], on: datetime.date |
 @transaction.atomic
 def unallocate(*, allocation: Allocation, by) -> None:
     """Undo an allocation made by mistake; the money is unapplied again."""
+    actor_of(by).require(CONFIRM_PAYMENTS)
     payment = _locked(allocation.payment)
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if allocation.invoice_id:
@@ -204,6 +209,7 @@ def unallocate(*, allocation: Allocation, by) -> None:
 @transaction.atomic
 def allocate_oldest_first(*, payment: Payment, by) -> list[Allocation]:
     """The usual case: the unapplied money settles the customer's open invoices, oldest due first."""
+    actor_of(by).require(CONFIRM_PAYMENTS)
     payment = _locked(payment)
     left = payment.unapplied
     targets = []
@@ -222,6 +228,7 @@ def allocate_oldest_first(*, payment: Payment, by) -> list[Allocation]:
 
 @transaction.atomic
 def refund(*, payment: Payment, by, amount, refunded_on: datetime.date, reason: str) -> Refund:
+    actor_of(by).require(CONFIRM_PAYMENTS)
     payment = _locked(payment)
     _must_be(payment, Payment.Status.CONFIRMED)
     amount = _money(amount, "amount")

@@ -47,7 +47,9 @@ BUCKETS = (
 GROUPS = {
     "customer": ("customer_id", "customer__name", gettext_lazy("Customer")),
     "owner": ("owner_id", "owner__name", gettext_lazy("Owner")),
-    "department": ("customer__department_id", "customer__department__name", gettext_lazy("Department")),
+    # The department the invoice was booked in: its owner's when it was issued (a transfer since
+    # leaves it where it was).
+    "department": ("booked_department_id", "booked_department__name", gettext_lazy("Department")),
 }
 
 
@@ -57,13 +59,13 @@ def open_invoices(user):
 
 
 def narrow(invoices, *, department: str = "", owner: str = ""):
-    """The invoices of one customer department ("none": customers without one) and/or one owner, as
-    the drill-down links ask (?department=…&owner=…); returns them with the narrowing applied, as
+    """The invoices booked in one department ("none": without one) and/or of one owner, as the
+    drill-down links ask (?department=…&owner=…); returns them with the narrowing applied, as
     (name, value) pairs to carry on in the next links."""
     narrowed = []
     if department.isdigit() or department == "none":
-        invoices = invoices.filter(customer__department_id=int(department)) if department != "none" else \
-            invoices.filter(customer__department__isnull=True)
+        invoices = invoices.filter(booked_department_id=int(department)) if department != "none" else \
+            invoices.filter(booked_department__isnull=True)
         narrowed.append(("department", department))
     if owner.isdigit():
         invoices = invoices.filter(owner_id=int(owner))

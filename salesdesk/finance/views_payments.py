@@ -15,11 +15,11 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesdesk.core.people import acting_employee
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.sales.models import Installment
 
 from . import payments
+from .capabilities import CONFIRM_PAYMENTS
 from .forms import PaymentForm
 from .models import Allocation, Invoice, Payment
 from .selectors import payments_for
@@ -37,7 +37,7 @@ def payment_list(request):
 
 @login_required
 def payment_new(request):
-    me = acting_employee(request.user)
+    me = request.actor.acting_employee()
     initial = {"customer": request.GET.get("customer")} if request.GET.get("customer") else None
     form = PaymentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -105,9 +105,8 @@ def _targets(request, payment: Payment) -> list[payments.Target]:
 @require_POST
 def payment_action(request, pk: int, action: str):
     payment = get_scoped_or_404(Payment, request.user, pk=pk)
-    if not payments.may_confirm(request.user):
-        raise PermissionDenied(_("Only finance confirms, allocates and refunds payments."))
-    me = acting_employee(request.user)
+    request.actor.require(CONFIRM_PAYMENTS)
+    me = request.actor.acting_employee()
     try:
         if action == "confirm":
             payments.confirm(payment=payment, by=me)

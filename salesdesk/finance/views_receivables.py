@@ -9,7 +9,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.downloads import xlsx_response
-from salesdesk.core.people import acting_employee
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.sales.models import SalesOrder
 
 from . import credit, payments, receivables
+from .capabilities import CREDIT
 from .forms import CollectionNoteForm, CreditProfileForm, PeriodForm
 from .models import CollectionTask, CreditProfile, Invoice
 from .selectors import collection_tasks_for, customers_for_finance
@@ -110,7 +110,7 @@ def collection_task(request, pk: int):
     form = CollectionNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            receivables.add_collection_note(task=task, by=acting_employee(request.user), **form.cleaned_data)
+            receivables.add_collection_note(task=task, by=request.actor.acting_employee(), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -127,7 +127,7 @@ def collection_task(request, pk: int):
 def write_off_request(request, invoice: int):
     invoice = get_scoped_or_404(Invoice, request.user, pk=invoice)
     try:
-        payments.request_write_off(invoice=invoice, by=acting_employee(request.user),
+        payments.request_write_off(invoice=invoice, by=request.actor.acting_employee(),
                                    amount=amount_from(request.POST.get("amount", "")),
                                    reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -196,15 +196,14 @@ def credit_overview(request):
 @login_required
 def credit_profile(request, customer: int):
     customer = get_object_or_404(customers_for_finance(request.user), pk=customer)
-    if not credit.may_manage(request.user):
-        raise PermissionDenied(_("Only those who manage credit rate customers."))
+    request.actor.require(CREDIT)
     profile = CreditProfile.objects.filter(customer=customer).first()
     initial = ({"level": profile.level, "policy": profile.policy, "limit": profile.limit,
                 "payment_days": profile.payment_days, "note": profile.note} if profile else None)
     form = CreditProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            credit.set_profile(customer=customer, by=acting_employee(request.user), **form.cleaned_data)
+            credit.set_profile(customer=customer, by=request.actor.acting_employee(), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -218,7 +217,7 @@ def credit_profile(request, customer: int):
 def credit_override_request(request, order: int):
     order = get_scoped_or_404(SalesOrder, request.user, pk=order)
     try:
-        credit.request_override(order=order, action=request.POST.get("action", ""), by=acting_employee(request.user),
+        credit.request_override(order=order, action=request.POST.get("action", ""), by=request.actor.acting_employee(),
                                 reason=request.POST.get("reason", ""),
                                 amount=amount_from(request.POST.get("amount", "")))
     except ValidationError as error:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from salesdesk.org.views_manage import current_company, org_admin_required
+from salesdesk.org.access import current_company, org_admin_required
 
 from .forms import FinanceSettingsForm
 from .models import FinanceSettings

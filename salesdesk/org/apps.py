@@ -7,10 +7,23 @@ class OrgConfig(AppConfig):
     label = "org"
 
     def ready(self):
+        from salesdesk.api import resources
         from salesdesk.audit import registry as audit
+        from salesdesk.core import scope
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import models, queues, scope_rules, versions, versions_queues, versions_scope  # noqa: F401
+        from . import (  # noqa: F401
+            capabilities,
+            models,
+            queues,
+            scope_rules,
+            scope_source,
+            versions,
+            versions_queues,
+            versions_scope,
+        )
+
+        scope.set_source(scope_source.OrgScopeSource())
 
         for model in (models.Company, models.Department, models.Territory, models.Duty,
                       models.PositionScope, models.Assignment, models.OrgChangeSet, models.OrgVersion):
@@ -25,3 +38,7 @@ class OrgConfig(AppConfig):
                      order=40))
         add(MenuItem(key="org-manage", group="org", label=_("Org maintenance"), url_name="org:manage", icon="pencil-square",
                      order=50, visible=lambda request: versions.is_org_admin(request.user)))
+
+        from . import api
+
+        resources.register(api.RESOURCES)

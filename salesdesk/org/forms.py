@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salesdesk.core import capabilities
 from salesdesk.core.forms import BootstrapForm, Picker
 from salesdesk.core.scope import MODULES, ScopeLevel
 
@@ -206,6 +207,10 @@ def parse_duties(text: str) -> list[dict]:
         if bad:
             problems.append(_('Line %(n)d: "%(key)s" is not a valid queue or capability name '
                               '(letters, digits, dot, dash, underscore).') % {"n": number, "key": bad[0]})
+            continue
+        if capability and not capabilities.is_registered(capability):
+            problems.append(_('Line %(n)d: there is no capability "%(key)s" (known: %(known)s).') % {
+                "n": number, "key": capability, "known": ", ".join(capabilities.registered())})
             continue
         duty = {"text": text_part}
         if queue:

@@ -7,9 +7,11 @@ delimited at both ends (`/1/5/9/`), so "this node and everything below" is one i
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from salesdesk.core import capabilities
 from salesdesk.core.scope import ScopedManager, ScopeLevel
 
 
@@ -173,6 +175,10 @@ class Duty(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def clean(self):
+        if self.capability and not capabilities.is_registered(self.capability):
+            raise ValidationError({"capability": _('There is no capability "%(key)s".') % {"key": self.capability}})
 
 
 class PositionScope(models.Model):

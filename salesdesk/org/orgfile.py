@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core import capabilities
 from salesdesk.core.contextvars import current_actor
 from salesdesk.core.scope import MODULES, ScopeLevel
 
@@ -321,6 +322,9 @@ def _validate_position(code, position, positions, departments, territories, modu
             if not isinstance(duty.get(key, ""), str) or len(duty.get(key, "")) > 64:
                 errors.append(_('Position "%(code)s": duty %(n)d has an invalid %(field)s.')
                               % {**where, "n": number, "field": key})
+        if isinstance(duty.get("capability", ""), str) and capabilities.unknown([duty.get("capability", "")]):
+            errors.append(_('Position "%(code)s": duty %(n)d grants an unknown capability "%(capability)s".')
+                          % {**where, "n": number, "capability": duty["capability"]})
     scopes = position.get("scopes", {})
     if not isinstance(scopes, dict):
         errors.append(_('Position "%(code)s": scopes must map modules to levels.') % where)

@@ -1,6 +1,6 @@
 """Reads of the organisation. Lists go through `restrict(user, action)`."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from .models import Assignment, Department, Employee, Position
 
@@ -80,3 +80,35 @@ def owned_records(employee: Employee) -> dict:
 
 def current_assignments():
     return Assignment.objects.filter(ended_on__isnull=True)
+
+
+# --- booking-time dimensions -------------------------------------------------------------------------
+# A business document (order confirmed, shipment released, invoice issued, payment confirmed, contract
+# in force) records where it was booked: `booked_department` (its owner's department then) and
+# `booked_territory` (its customer's territory then), so that reports and the aging keep past figures
+# where they were when people move or the organisation changes.
+
+
+def booked_departments(employee_ids) -> dict[int, int | None]:
+    """{employee id: department id} as a booking records it, for many people in one query: the
+    department of their primary current position (of another current one when none is primary);
+    for someone without a current position (who has left), the one of the position they held last.
+    People who never held a position are left out."""
+    departments: dict[int, int | None] = {}
+    wanted = set(employee_ids) - {None}
+    if not wanted:
+        return departments
+    for employee_id, department_id in (
+            Assignment.objects.filter(employee_id__in=wanted)
+            .order_by("employee_id", F("ended_on").desc(nulls_first=True), "-is_primary", "pk")
+            .values_list("employee_id", "position__department_id")):
+        departments.setdefault(employee_id, department_id)
+    return departments
+
+
+def booking_dimensions(owner, customer) -> tuple[int | None, int | None]:
+    """(department id, territory id) that a document of `owner` (an Employee or its id) for
+    `customer` books now: the owner's department (booked_departments) and the customer's territory
+    (片区), the one the sales report's territory dimension shows."""
+    owner_id = getattr(owner, "pk", owner)
+    return booked_departments([owner_id]).get(owner_id), customer.territory_id

@@ -131,8 +131,10 @@ def create_position(*, department: Department, title: str, code: str = "", repor
     for module, level in (scopes or {}).items():
         set_position_scope(position=position, module=module, level=level)
     for order, duty in enumerate(duties or []):
-        Duty.objects.create(position=position, sort_order=order, text=duty["text"],
-                            queue=duty.get("queue", ""), capability=duty.get("capability", ""))
+        duty = Duty(position=position, sort_order=order, text=duty["text"], queue=duty.get("queue", ""),
+                    capability=duty.get("capability", ""))
+        duty.full_clean(exclude=["position"])
+        duty.save()
     return position
 
 

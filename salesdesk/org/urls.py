@@ -1,11 +1,11 @@
 from django.urls import include, path
 
-from . import views
+from .views import browse as views
 
 app_name = "org"
 
-# Browsing pages live in views.py; administration in views_manage.py (urls_manage); versions and
-# change sets in views_versions.py (urls_versions).
+# Browsing pages live in views/browse.py; administration in views/manage.py (urls_manage); versions
+# and change sets in views/versions.py (urls_versions).
 urlpatterns = [
     path("", views.chart, name="chart"),
     path("chart.json", views.chart_json, name="chart_data"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_manage
+from .views import manage as views_manage
 
 urlpatterns = [
     path("", views_manage.index, name="manage"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_versions
+from .views import versions as views_versions
 
 urlpatterns = [
     path("", views_versions.index, name="versions"),

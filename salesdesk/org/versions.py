@@ -26,10 +26,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.access import actor_of
+
 from . import services
 from .models import Company, Department, Employee, Grade, OrgChangeSet, OrgVersion, Position
-
-ORG_ADMIN = "org_admin"
 
 OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "create_department": {"required": ("code", "name"), "optional": ("parent",)},
@@ -55,14 +55,7 @@ def employee_of(user) -> Employee | None:
 
 def is_org_admin(user) -> bool:
     """System administrators and holders of a position with the `org_admin` capability."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    from salesdesk.workbench.registry import capabilities_of
-
-    # The positions and their duties are read once per request (the scope caches them).
-    return ORG_ADMIN in capabilities_of(user)
+    return actor_of(user).is_org_admin
 
 
 # --- versions ---------------------------------------------------------------------------------

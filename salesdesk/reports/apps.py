@@ -10,6 +10,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from salesdesk.core.navigation import MenuGroup, MenuItem, add, add_group
 
+        from .jobs import register_jobs
+
+        register_jobs()
+
         add_group(MenuGroup(key="reports", label=_("Reports"), icon="bar-chart-line"))
         add(MenuItem(key="report-sales", group="reports", label=_("Sales report"), url_name="reports:sales",
                      icon="bar-chart-line", order=40))

@@ -10,8 +10,9 @@ the collection rate and the days sales outstanding (DSO).
 * DSO = receivable at the end ÷ invoiced × days in the period (none when nothing was invoiced).
 
 The invoices are those of the user's finance scope; everything else is reached through them. A
-department is the customer's, as in the aging (账龄) report, so one can go from a department to its
-owners to their customers.
+department is the one the invoice was booked in (its owner's when it was issued), as in the aging
+(账龄) report, so one can go from a department to its owners to their customers; money collected
+later counts where its invoice was booked.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .selectors import ZERO, money
 
 GROUPS = {  # key -> (the invoice's field, its name, label)
     "owner": ("owner", "owner__name", gettext_lazy("Owner")),
-    "department": ("customer__department", "customer__department__name", gettext_lazy("Department")),
+    "department": ("booked_department", "booked_department__name", gettext_lazy("Department")),
     "customer": ("customer", "customer__name", gettext_lazy("Customer")),
 }
 

@@ -10,6 +10,12 @@ A measure says which documents count, by which date they fall into a period and 
 they add: orders (by order date), shipments released (by shipping date, at the order's prices;
 free samples and gifts add nothing), invoices issued (by issue date, tax included) and payments
 confirmed by finance (by the date the money came in).
+
+A department or territory is where the document was booked (`booked_department`: its owner's
+department when it was confirmed, released or issued; `booked_territory`: its customer's territory
+then), so that a transfer or a reorganisation leaves past figures where they were. `org="current"`
+reports by the organisation as it is now instead: a document in its owner's present department and
+its customer's present territory.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from django.db.models.functions import ExtractMonth, ExtractQuarter, ExtractYear
 from salesdesk.customers.models import Customer
 from salesdesk.finance.models import Invoice, InvoiceLine, Payment
 from salesdesk.finance.payments import RECEIVABLE
-from salesdesk.org.models import Assignment, Department, Employee, Territory
+from salesdesk.org.models import Department, Employee, Territory
+from salesdesk.org.selectors import booked_departments
 from salesdesk.sales.models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 
 ZERO = Decimal("0.00")
@@ -90,21 +97,18 @@ MEASURES: dict[str, Measure] = {
     "collections": Measure(documents=confirmed_payments, date="received_on", amount="amount"),
 }
 DIMENSIONS = ("owner", "department", "territory", "customer", "product", "year", "quarter", "month")
+ORGANISATIONS = ("booked", "current")  # departments and territories as booked, or as they are now
 
 
 def _by_department(grouped, aliases: list[str]) -> list[dict]:
-    """Rows grouped by owner (their owner under "by_department") added up per owner's department, for
-    all owners in one query rather than a sub-query per document; ordered as the database orders (NULL
-    last or first as it sorts them). A document has one owner, so the documents counted per owner add
-    up. The department is the owner's primary one now (the department at the time of the document is
-    not kept); someone who has left counts in the department of their last position."""
+    """For org="current": rows grouped by owner (their owner under "by_department") added up per
+    owner's present department, for all owners in one query rather than a sub-query per document;
+    ordered as the database orders (NULL last or first as it sorts them). A document has one owner,
+    so the documents counted per owner add up. The department is the owner's primary one now
+    (org.selectors.booked_departments, the rule bookings follow); someone who has left counts in the
+    department of their last position."""
     rows = list(grouped)
-    departments = {}
-    for employee_id, department_id in (
-            Assignment.objects.filter(employee_id__in={row["by_department"] for row in rows} - {None})
-            .order_by("employee_id", F("ended_on").desc(nulls_first=True), "-is_primary", "pk")
-            .values_list("employee_id", "position__department_id")):
-        departments.setdefault(employee_id, department_id)
+    departments = booked_departments({row["by_department"] for row in rows})
     merged: dict[tuple, dict] = {}
     for row in rows:
         row["by_department"] = departments.get(row["by_department"])
@@ -121,13 +125,15 @@ def _by_department(grouped, aliases: list[str]) -> list[dict]:
                                                     for alias in aliases])
 
 
-def _expressions(measure: Measure, by: tuple[str, ...], prefix: str) -> dict:
+def _expressions(measure: Measure, by: tuple[str, ...], prefix: str, org: str) -> dict:
     date = prefix + measure.date
+    current = org == "current"
     make = {
         "owner": lambda: F(prefix + measure.owner),
-        "department": lambda: F(prefix + measure.owner),  # the owner's, added up in _by_department
+        # As booked, or (current) the owner's department now, added up in _by_department.
+        "department": lambda: F(prefix + (measure.owner if current else "booked_department")),
         "customer": lambda: F(prefix + measure.customer),
-        "territory": lambda: F(f"{prefix}{measure.customer}__territory"),
+        "territory": lambda: F(f"{prefix}{measure.customer}__territory" if current else f"{prefix}booked_territory"),
         "product": lambda: F("product"),
         "year": lambda: ExtractYear(date),
         "quarter": lambda: ExtractQuarter(date),
@@ -156,17 +162,20 @@ def _names(rows: list[dict], by: tuple[str, ...]) -> None:
 
 def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owner", "year"),
                   date_from: datetime.date | None = None, date_to: datetime.date | None = None,
-                  company=None) -> list[dict]:
+                  company=None, org: str = "booked") -> list[dict]:
     """Rows such as {"owner": 7, "owner_name": "…", "year": 1997, "amount": Decimal, "count": 12}, one per
     combination of the `by` dimensions, ordered by them. "orders" sums the amounts of orders confirmed,
     (partly) shipped or closed, or by product the amounts of their lines; the other MEASURES likewise;
-    `count` counts documents. A territory is the customer's (片区).
+    `count` counts documents. A department is the one the document was booked in (its owner's then), a
+    territory its customer's (片区) then; with `org="current"` both are as the organisation is now.
     `company` narrows a system administrator's report to one company."""
     spec = MEASURES[measure]
     by = tuple(by)
     unknown = [dimension for dimension in by if dimension not in DIMENSIONS]
     if unknown or len(set(by)) != len(by):
         raise ValueError(f"cannot report by {by!r}; choose from {DIMENSIONS}")
+    if org not in ORGANISATIONS:
+        raise ValueError(f"cannot report by the organisation {org!r}; choose from {ORGANISATIONS}")
     documents = spec.documents(user)
     if company is not None:
         documents = documents.filter(company=company)
@@ -180,14 +189,14 @@ def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owne
         queryset, prefix, amount, counted = spec.lines(documents), f"{spec.document}__", spec.line_amount, spec.document
     else:
         queryset, prefix, amount, counted = documents, "", spec.amount, "pk"
-    aliases = _expressions(spec, by, prefix)
+    aliases = _expressions(spec, by, prefix, org)
     # One row per document unless lines are joined (by product, or an amount summed over lines): only
     # then must documents be counted once each (a DISTINCT count also keeps the database from hashing).
     distinct = counted != "pk" or "__" in amount
     measures = {"total": Sum(amount), "documents": Count(counted, distinct=distinct)}
     if aliases:
         grouped = queryset.order_by().annotate(**aliases).values(*aliases).annotate(**measures).order_by(*aliases)
-        if "department" in by:
+        if "department" in by and org == "current":
             grouped = _by_department(grouped, list(aliases))
     else:  # by nothing: one grand total (none when there is nothing to count)
         grouped = [total for total in [queryset.aggregate(**measures)] if total["documents"]]

@@ -54,6 +54,7 @@ class Report:
     unit: str
     date_from: datetime.date
     date_to: datetime.date
+    org: str = "booked"  # departments and territories as booked, or "current": as they are now
     columns: list[tuple] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     rows: list[ReportRow] = field(default_factory=list)
@@ -75,14 +76,15 @@ def _name(row: dict, by: str) -> str:
 
 
 def sales_report(user, *, measure: str = "orders", rows_by: str = "owner", unit: str = "month",
-                 date_from: datetime.date, date_to: datetime.date) -> Report:
+                 date_from: datetime.date, date_to: datetime.date, org: str = "booked") -> Report:
     if rows_by not in ROWS or unit not in UNITS:
         raise ValueError(f"cannot report {rows_by!r} {unit!r}")
     if measure == "collections" and rows_by == "product":
         raise ValueError("collections have no products")
     parts = PERIOD_PARTS[unit]
-    found = sales_summary(user, measure=measure, by=(rows_by, *parts), date_from=date_from, date_to=date_to)
-    report = Report(measure=measure, rows_by=rows_by, unit=unit, date_from=date_from, date_to=date_to,
+    found = sales_summary(user, measure=measure, by=(rows_by, *parts), date_from=date_from, date_to=date_to,
+                          org=org)
+    report = Report(measure=measure, rows_by=rows_by, unit=unit, date_from=date_from, date_to=date_to, org=org,
                     columns=periods(date_from, date_to, unit))
     report.labels = [_label(unit, key) for key in report.columns]
     position = {key: index for index, key in enumerate(report.columns)}
@@ -109,7 +111,10 @@ def report_workbook(report: Report) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(MEASURE_LABELS[report.measure])[:31]
-    sheet.append([f"{MEASURE_LABELS[report.measure]} {report.date_from.isoformat()} – {report.date_to.isoformat()}"])
+    title = f"{MEASURE_LABELS[report.measure]} {report.date_from.isoformat()} – {report.date_to.isoformat()}"
+    if report.org == "current":
+        title += " (" + _("by current organisation") + ")"
+    sheet.append([title])
     sheet.append([str(ROWS[report.rows_by]), *report.labels, _("Total")])
     for row in [*report.rows, report.totals]:
         sheet.append([neutralise(row.name), *row.cells, row.total])

@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core.downloads import xlsx_response
 from salesdesk.finance import receivables
+from salesdesk.jobs.views import progress_context
+from salesdesk.org.versions import employee_of
 from salesdesk.sales.models import Contract
 
 from . import collection as collecting
 from . import execution as executing
+from . import jobs
 from .tables import MEASURE_LABELS, ROWS, UNITS, report_workbook, sales_report
 
 MAX_COLUMNS = 60
@@ -68,8 +71,11 @@ def sales(request):
     if columns[unit] > MAX_COLUMNS:
         messages.info(request, _("That is too many columns for one table; the report is shown per year."))
         unit = "year"
+    # By default departments and territories as booked; the box "by current organisation" (org=current)
+    # puts past documents where their owners and customers are now.
+    org = "current" if request.GET.get("org") == "current" else "booked"
     report = sales_report(request.user, measure=measure, rows_by=rows_by, unit=unit, date_from=date_from,
-                          date_to=date_to)
+                          date_to=date_to, org=org)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(report_workbook(report),
                              f"sales-{measure}-{date_from.isoformat()}-{date_to.isoformat()}.xlsx")
@@ -85,13 +91,18 @@ def sales(request):
 
 
 def _contracts(request):
-    status = request.GET.get("status", "signed")
-    contracts = executing.contracts_in_scope(request.user).select_related("customer", "owner")
+    return contracts_for(request.user, request.GET)
+
+
+def contracts_for(user, query):
+    """(contracts, status, q) for the page's query string (the statistics job rebuilds the list with it)."""
+    status = query.get("status", "signed")
+    contracts = executing.contracts_in_scope(user).select_related("customer", "owner")
     if status == "signed":
         contracts = contracts.filter(status__in=executing.SIGNED)
     elif status in Contract.Status.values:
         contracts = contracts.filter(status=status)
-    q = request.GET.get("q", "").strip()
+    q = query.get("q", "").strip()
     if q:
         contracts = contracts.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(customer__name__icontains=q))
     return contracts.order_by("-signed_on", "-id"), status, q
@@ -131,12 +142,30 @@ def _statistics(request, contracts_queryset):
     start, end = _this_year()
     date_from, date_to = _period(request, default_from=start, default_to=end)
     unit = _choice(request, "unit", executing.UNITS, "month")
+    if jobs.is_large(contracts_queryset):
+        # A whole company's contracts take seconds to add up: a background job does it, the fragment
+        # shows its progress and then the figures (kept on the job for a few minutes).
+        employee = employee_of(request.user)
+        if employee is not None:
+            query = request.GET.copy()
+            query.pop("part", None)
+            job = jobs.cached_or_started(kind=jobs.STATISTICS, employee=employee, company=employee.company,
+                                         params={"query": query.urlencode(), "from": date_from.isoformat(),
+                                                 "to": date_to.isoformat(), "unit": unit})
+            if job.status == job.Status.DONE:
+                return jobs.statistics_response(request, job)
+            return render(request, "jobs/_progress.html", progress_context(job))
     statistics = executing.statistics(contracts_queryset, date_from=date_from, date_to=date_to, unit=unit)
+    return statistics_fragment(request, statistics, date_from=date_from, date_to=date_to)
+
+
+def statistics_fragment(request, statistics, *, date_from, date_to, computed_at=None):
     chart = {"periods": [row.label for row in statistics],
              "series": {str(label): [float(getattr(row.figures, name)) for row in statistics]
                         for name, label in executing.labels().items()}}
     return render(request, "reports/_execution_statistics.html", {
-        "statistics": statistics, "chart": chart, "date_from": date_from, "date_to": date_to})
+        "statistics": statistics, "chart": chart, "date_from": date_from, "date_to": date_to,
+        "computed_at": computed_at})
 
 
 def _contracts_workbook(contracts: list[Contract]) -> bytes:
@@ -174,13 +203,30 @@ def collection(request):
     invoices, narrowed = receivables.narrow(collecting.receivable_invoices(request.user),
                                             department=request.GET.get("department", ""),
                                             owner=request.GET.get("owner", ""))
-    rows, total = collecting.collection(request.user, date_from=date_from, date_to=date_to, by=by, invoices=invoices)
+    pending = computed_at = None
+    large = request.GET.get("format") != "xlsx" and jobs.is_large(invoices)
+    employee = employee_of(request.user) if large else None
+    if employee is not None:
+        # Many invoices: the analysis runs as a background job; the page shows its progress, then
+        # (loaded again) the cached figures.
+        job = jobs.cached_or_started(kind=jobs.COLLECTION, employee=employee, company=employee.company, params={
+            "from": date_from.isoformat(), "to": date_to.isoformat(), "by": by,
+            "department": request.GET.get("department", ""), "owner": request.GET.get("owner", "")},
+            url=request.get_full_path())
+        if job.status == job.Status.DONE:
+            (rows, total), computed_at = jobs.collection_rows(job), job.finished_at
+        else:
+            pending, rows, total = progress_context(job), [], collecting.CollectionRow(key=None, name="")
+    else:
+        rows, total = collecting.collection(request.user, date_from=date_from, date_to=date_to, by=by,
+                                            invoices=invoices)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_collection_workbook(rows, total, by), f"collection-{date_from}-{date_to}.xlsx")
     return render(request, "reports/collection.html", {
         "rows": rows, "total": total, "by": by, "groups": collecting.GROUPS, "group_label": collecting.GROUPS[by][2],
         "date_from": date_from, "date_to": date_to, "narrowed": narrowed, "tab": "collection",
         "narrow_query": "".join(f"&{name}={value}" for name, value in narrowed),
+        "pending": pending, "computed_at": computed_at,
     })
 
 

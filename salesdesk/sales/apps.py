@@ -8,10 +8,14 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
+        from salesdesk.api import resources
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import contracts, models, orders, queues, quotations, scope_rules  # noqa: F401
+        from . import capabilities, contracts, models, orders, queues, quotations, scope_rules  # noqa: F401
+        from .jobs import register_jobs
+
+        register_jobs()
 
         for model in (models.ProductLine, models.Product, models.PriceList, models.PriceListItem, models.PriceChange,
                       models.Quotation, models.QuotationLine, models.Contract, models.ContractLine,
@@ -31,3 +35,7 @@ class SalesConfig(AppConfig):
         add(MenuItem(key="shipments", group="sales", label=_("Shipments"), url_name="sales:shipments", icon="truck",
                      order=8))
         add(MenuItem(key="products", group="sales", label=_("Products"), url_name="sales:products", icon="box-seam", order=9))
+
+        from . import api
+
+        resources.register(api.RESOURCES)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesdesk.core.numbering import next_number
+from salesdesk.org.selectors import booking_dimensions
 
 from .lines import LineInput, copied, money, priced_lines, totals
 from .models import Contract, ContractAttachment, ContractLine, Installment, Quotation
@@ -193,8 +194,11 @@ def _facts(contract: Contract):
 def _moved(status):
     def handler(contract, request):
         values = {"status": status, "updated_at": timezone.now()}
-        if status == Contract.Status.ACTIVE and contract.signed_on is None:
-            values["signed_on"] = timezone.localdate()
+        if status == Contract.Status.ACTIVE:  # in force: booked where its owner and customer are now
+            values["booked_department_id"], values["booked_territory_id"] = booking_dimensions(
+                contract.owner_id, contract.customer)
+            if contract.signed_on is None:
+                values["signed_on"] = timezone.localdate()
         Contract.objects.filter(pk=contract.pk).update(**values)
     return handler
 

@@ -45,6 +45,7 @@ from salesdesk.customers.imports import (
 )
 from salesdesk.customers.models import Customer
 from salesdesk.org.models import Company, Employee
+from salesdesk.org.selectors import booked_departments
 
 from . import gates
 from .lines import money
@@ -302,8 +303,9 @@ def _same_order_agrees(results: list[OrderRow]) -> None:
                     "field": LABELS[key], "row": leader.number, "number": number})
 
 
-def check(*, company: Company, user, rows: list[list[str]], mapping: dict[int, str]) -> list[OrderRow]:
-    """Validate every row; writes nothing."""
+def check(*, company: Company, user, rows: list[list[str]], mapping: dict[int, str],
+          progress=None) -> list[OrderRow]:
+    """Validate every row; writes nothing. `progress(done, total)`: rows checked."""
     scope = scope_for(user)
     if not scope.is_admin and scope.company_id != company.pk:
         raise ValidationError(_("You can import orders only into your own company."))
@@ -314,6 +316,8 @@ def check(*, company: Company, user, rows: list[list[str]], mapping: dict[int, s
         result = OrderRow(number=number, values=values)
         result.parsed = _parse(values, refs, result)
         results.append(result)
+        if progress is not None and len(results) % LOOKUP_CHUNK == 0:
+            progress(len(results), len(raw))
     _same_order_agrees(results)
     return results
 
@@ -403,6 +407,11 @@ def commit(*, company: Company, user, rows: list[list[str]], mapping: dict[int, 
 
 def _write(company: Company, groups: list[list[OrderRow]], me: Employee | None, outcome: Outcome) -> None:
     orders, lines_of = [], []
+    # Booked as they come in (org.selectors.booking_dimensions, two queries for the whole chunk): the
+    # owner's department and the customer's territory now — what happened before is not known here.
+    departments = booked_departments({rows[0].parsed["owner"].pk for rows in groups})
+    territories = dict(Customer.objects.filter(pk__in={rows[0].parsed["customer"] for rows in groups})
+                       .values_list("pk", "territory_id"))
     for rows in groups:
         head = rows[0].parsed
         shipped = head["shipped_on"] is not None
@@ -412,7 +421,8 @@ def _write(company: Company, groups: list[list[OrderRow]], me: Employee | None, 
             ordered_on=head["ordered_on"], delivery_on=head["delivery_on"] or head["ordered_on"],
             ship_to=next((row.parsed["ship_to"] for row in rows if row.parsed["ship_to"]), ""),
             notes="\n".join(dict.fromkeys(row.parsed["notes"] for row in rows if row.parsed["notes"])),
-            status=SalesOrder.Status.CLOSED if shipped else SalesOrder.Status.CONFIRMED)
+            status=SalesOrder.Status.CLOSED if shipped else SalesOrder.Status.CONFIRMED,
+            booked_department_id=departments.get(head["owner"].pk), booked_territory_id=territories[head["customer"]])
         lines = [_line(order, position, row.parsed) for position, row in enumerate(rows, start=1)]
         order.amount = sum((line.amount for line in lines), Decimal(0))
         order.list_amount = sum((money(line.quantity * line.list_price) for line in lines), Decimal(0))
@@ -441,6 +451,7 @@ def _write(company: Company, groups: list[list[OrderRow]], me: Employee | None, 
         head = rows[0].parsed
         shipment = Shipment(
             company=company, order=order, customer_id=order.customer_id, owner_id=order.owner_id,
+            booked_department_id=order.booked_department_id, booked_territory_id=order.booked_territory_id,
             warehouse=head["warehouse"], status=Shipment.Status.DELIVERED, ship_to=order.ship_to,
             shipped_on=head["shipped_on"], created_by=me or order.owner,
             # When the customer signed for it is not known; the note says where the record came from.

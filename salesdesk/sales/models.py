@@ -275,6 +275,13 @@ class Contract(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY, default=0)
     list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
     terms = models.TextField(_("terms"), blank=True)
+    # Where the document was booked (in force): its owner's department and its customer's territory at
+    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
+    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
+    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", editable=False, verbose_name=_("department when booked"))
+    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -415,6 +422,13 @@ class SalesOrder(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY, default=0)
     list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Where the document was booked (confirmed): its owner's department and its customer's territory at
+    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
+    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
+    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", editable=False, verbose_name=_("department when booked"))
+    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -570,6 +584,13 @@ class Shipment(models.Model):
                                     help_text=_("Who signed, and where the signed delivery note is kept."))
     created_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
+    # Where the document was booked (released): its owner's department and its customer's territory at
+    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
+    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
+    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", editable=False, verbose_name=_("department when booked"))
+    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesdesk.core.numbering import next_number
+from salesdesk.org.selectors import booking_dimensions
 
 from . import gates
 from .lines import LineInput, copied, priced_lines, totals
@@ -186,7 +187,9 @@ def _confirmed(order, request) -> None:
     """The review passed: the gates (credit) have the last word, then the order is confirmed."""
     order = _locked(order)
     gates.check(gates.CONFIRM, order=order, amount=order.amount)
+    department, territory = booking_dimensions(order.owner_id, order.customer)  # booked as it is confirmed
     SalesOrder.objects.filter(pk=order.pk).update(status=SalesOrder.Status.CONFIRMED, confirmed_at=timezone.now(),
+                                                  booked_department_id=department, booked_territory_id=territory,
                                                   updated_at=timezone.now())
 
 

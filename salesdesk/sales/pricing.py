@@ -21,11 +21,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesdesk.workbench.registry import capabilities_of
+from salesdesk.core.access import actor_of
 
+from .capabilities import PRICING
 from .models import PriceChange, PriceList, PriceListItem, Product
-
-PRICING = "pricing"  # the duty capability of whoever enters and checks prices
 
 
 @dataclass(frozen=True)
@@ -86,9 +85,7 @@ def price_for(product: Product, *, customer=None, on: datetime.date | None = Non
 
 
 def may_price(user) -> bool:
-    from salesdesk.org.versions import is_org_admin
-
-    return PRICING in capabilities_of(user) or is_org_admin(user)
+    return actor_of(user).can(PRICING)
 
 
 def _current(product: Product, price_list: PriceList | None) -> tuple[Decimal | None, Decimal | None]:
@@ -101,6 +98,7 @@ def _current(product: Product, price_list: PriceList | None) -> tuple[Decimal | 
 @transaction.atomic
 def propose_price_change(*, by, product: Product, price: Decimal, floor_price: Decimal | None = None,
                          price_list: PriceList | None = None, reason: str = "") -> PriceChange:
+    actor_of(by).require(PRICING)
     product = Product.objects.select_for_update().get(pk=product.pk)
     if price is None or price < 0:
         raise ValidationError({"price": _("A price cannot be negative.")})
@@ -128,6 +126,7 @@ def _locked_pending(change: PriceChange) -> PriceChange:
 
 @transaction.atomic
 def confirm_price_change(*, by, change: PriceChange) -> PriceChange:
+    actor_of(by).require(PRICING)
     change = _locked_pending(change)
     if by.pk == change.entered_by_id:
         raise ValidationError(_("A price change is confirmed by a second person, not by the one who entered it."))
@@ -151,6 +150,7 @@ def confirm_price_change(*, by, change: PriceChange) -> PriceChange:
 
 @transaction.atomic
 def reject_price_change(*, by, change: PriceChange, comment: str) -> PriceChange:
+    actor_of(by).require(PRICING)
     change = _locked_pending(change)
     if by.pk == change.entered_by_id:
         raise ValidationError(_("The one who entered a price change cancels it rather than rejecting it."))

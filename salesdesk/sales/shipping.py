@@ -18,9 +18,12 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.access import actor_of
 from salesdesk.core.numbering import next_number
+from salesdesk.org.selectors import booking_dimensions
 
 from . import gates
+from .capabilities import SHIP_GOODS
 from .lines import money
 from .models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, StockLevel, Warehouse
 
@@ -138,11 +141,14 @@ def release(*, shipment: Shipment, shipped_on: datetime.date | None = None, carr
     order.status = SalesOrder.Status.SHIPPED if fully else SalesOrder.Status.PARTLY_SHIPPED
     order.save(update_fields=["status", "updated_at"])
     shipment.status, shipment.shipped_on = Shipment.Status.RELEASED, shipped_on or timezone.localdate()
+    shipment.booked_department_id, shipment.booked_territory_id = booking_dimensions(shipment.owner_id,
+                                                                                     shipment.customer)
     if carrier is not None:
         shipment.carrier = carrier.strip()
     if tracking_number is not None:
         shipment.tracking_number = tracking_number.strip()
-    shipment.save(update_fields=["status", "shipped_on", "carrier", "tracking_number", "updated_at"])
+    shipment.save(update_fields=["status", "shipped_on", "carrier", "tracking_number", "booked_department",
+                                 "booked_territory", "updated_at"])
     return shipment
 
 
@@ -171,8 +177,9 @@ def cancel(*, shipment: Shipment) -> Shipment:
 
 
 @transaction.atomic
-def receive_stock(*, warehouse: Warehouse, product: Product, quantity: Decimal) -> StockLevel:
+def receive_stock(*, by, warehouse: Warehouse, product: Product, quantity: Decimal) -> StockLevel:
     """Goods into a warehouse (补货); a negative quantity corrects a count, never below zero."""
+    actor_of(by).require(SHIP_GOODS)
     level, _created = StockLevel.objects.select_for_update().get_or_create(warehouse=warehouse, product=product)
     if level.quantity + quantity < 0:
         raise ValidationError(_("The stock cannot go below zero."))
@@ -210,17 +217,19 @@ def _save_warehouse(warehouse: Warehouse) -> Warehouse:
 
 
 @transaction.atomic
-def create_warehouse(*, company, code: str, name: str, kind: str = Warehouse.Kind.MAIN, address: str = "",
+def create_warehouse(*, by, company, code: str, name: str, kind: str = Warehouse.Kind.MAIN, address: str = "",
                      is_active: bool = True) -> Warehouse:
     """A new warehouse of the company; its code is unique in the company."""
+    actor_of(by).require(SHIP_GOODS, _("Only the shipping clerks and administrators maintain the warehouses."))
     values = _warehouse_values(code=code, name=name, kind=kind, address=address)
     return _save_warehouse(Warehouse(company=company, is_active=bool(is_active), **values))
 
 
 @transaction.atomic
-def update_warehouse(*, warehouse: Warehouse, code: str, name: str, kind: str, address: str = "",
+def update_warehouse(*, by, warehouse: Warehouse, code: str, name: str, kind: str, address: str = "",
                      is_active: bool = True) -> Warehouse:
     """Change a warehouse; shipments keep pointing at it, and a warehouse not in use takes no new ones."""
+    actor_of(by).require(SHIP_GOODS, _("Only the shipping clerks and administrators maintain the warehouses."))
     warehouse = Warehouse.objects.select_for_update().get(pk=warehouse.pk)
     for field, value in _warehouse_values(code=code, name=name, kind=kind, address=address).items():
         setattr(warehouse, field, value)

@@ -50,6 +50,7 @@ urlpatterns = [
     path("orders/import/template/", views_imports.order_import_template, name="order_import_template"),
     path("orders/import/<int:pk>/", views_imports.order_import_job, name="order_import_job"),
     path("orders/import/<int:pk>/commit/", views_imports.order_import_commit, name="order_import_commit"),
+    path("orders/import/<int:pk>/check/", views_imports.order_import_check, name="order_import_check"),
     path("orders/<int:pk>/", views_orders.order_detail, name="order"),
     path("orders/<int:pk>/edit/", views_orders.order_edit, name="order_edit"),
     path("orders/<int:order>/ship/", views_shipping.shipment_new, name="shipment_new"),

@@ -23,7 +23,7 @@ from salesdesk.customers.models import Customer
 from . import contracts, selectors
 from .forms import AttachmentForm, ContractForm, installment_rows, line_rows
 from .models import Contract, ContractAttachment, Quotation
-from .views_quotations import _errors, _line_inputs, _me
+from .views_quotations import _errors, _line_inputs
 
 
 @login_required
@@ -48,7 +48,7 @@ def _installment_inputs(formset) -> list[contracts.InstallmentInput]:
 
 @login_required
 def contract_edit(request, pk: int | None = None):
-    me = _me(request)
+    me = request.actor.acting_employee()
     contract, customer = None, None
     if pk is not None:
         contract = get_scoped_or_404(Contract.objects.select_related("customer"), request.user, "change", pk=pk)
@@ -109,7 +109,7 @@ def contract_detail(request, pk: int):
 @require_POST
 def contract_action(request, pk: int, action: str):
     contract = get_scoped_or_404(Contract, request.user, "change", pk=pk)
-    me = _me(request)
+    me = request.actor.acting_employee()
     try:
         if action == "submit":
             approval = contracts.submit_for_review(contract=contract, by=me)
@@ -137,7 +137,7 @@ def contract_action(request, pk: int, action: str):
 def contract_from_quotation(request, pk: int):
     quotation = get_scoped_or_404(Quotation, request.user, "change", pk=pk)
     try:
-        contract = contracts.contract_from_quotation(quotation=quotation, by=_me(request))
+        contract = contracts.contract_from_quotation(quotation=quotation, by=request.actor.acting_employee())
     except ValidationError as error:
         _errors(request, error)
         return redirect("sales:quotation", pk=pk)
@@ -159,7 +159,7 @@ def attachment_add(request, pk: int):
         messages.error(request, _("A file may be at most %(size)s MB.") % {"size": contracts.MAX_ATTACHMENT // 1048576})
         return redirect("sales:contract", pk=pk)
     try:
-        contracts.attach(contract=contract, by=_me(request), name=upload.name, content=upload.read(),
+        contracts.attach(contract=contract, by=request.actor.acting_employee(), name=upload.name, content=upload.read(),
                          content_type=upload.content_type or "")
     except ValidationError as error:
         _errors(request, error)

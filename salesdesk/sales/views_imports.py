@@ -1,30 +1,35 @@
-"""Importing past orders: upload, preview with the errors of each row, import (every order or none),
-and the template to start from. The work is done by `history`; the uploaded file waits between the
-steps as an ImportJob (kind "orders"), like the customers import's files."""
+"""Importing past orders: upload, preview with the errors of each row, import (every order or none,
+in the background: sales/jobs.py), and the template to start from. The work is done by `history`; the uploaded file waits between the
+steps as an ImportJob (kind "orders"), like the customers import's files, and a large one is read and
+checked for its preview by the worker too (customers/previews.py), so every request answers at once."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.downloads import xlsx_response
 from salesdesk.core.forms import BootstrapForm
-from salesdesk.core.scope import get_scoped_or_404, scope_for
+from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.customers import previews
 from salesdesk.customers.models import ImportJob
-from salesdesk.org.models import Employee
+from salesdesk.jobs import services as jobs
+from salesdesk.jobs.views import progress_context
 
 from . import history
+from .jobs import ORDER_CHECK, ORDER_IMPORT, import_key, import_url, orders_checked
 
-PREVIEW_ROWS = 50
 MAX_UPLOAD = 30 * 1024 * 1024
 
 
@@ -40,22 +45,14 @@ class UploadForm(BootstrapForm):
         return upload
 
 
-def _me(request) -> Employee:
-    scope = scope_for(request.user)
-    employee = Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
-    if employee is None:
-        raise PermissionDenied(_("Only employees import orders."))
-    return employee
-
-
 def _job(request, pk) -> ImportJob:
-    return get_scoped_or_404(ImportJob.objects.filter(kind=history.KIND), request.user, pk=pk)
+    return get_scoped_or_404(ImportJob.objects.filter(kind=history.KIND).defer("content"), request.user, pk=pk)
 
 
 def _own_job(request, pk) -> ImportJob:
     """A job only its uploader may change or run; managers who see it only look."""
     job = _job(request, pk)
-    if job.created_by_id != _me(request).pk:
+    if job.created_by_id != request.actor.acting_employee().pk:
         raise Http404
     return job
 
@@ -64,24 +61,39 @@ def _mapping(job) -> dict[int, str]:
     return {int(index): key for index, key in job.mapping.items()}
 
 
+def _check(request, record, size=None) -> None:
+    """Read and check the file for its preview: a small one now, a large one in the worker. A check
+    that refuses the whole file (another company's) says so."""
+    try:
+        previews.start(record, kind=ORDER_CHECK, work=orders_checked, user=request.user,
+                       employee=request.actor.acting_employee(), url=import_url(record), size=size)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+
+
 @login_required
 def order_import(request):
-    me = _me(request)
+    me = request.actor.acting_employee()
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            headers, rows = history.read_table(upload.name, content)
+            # A small file is read here (one that cannot be read is refused at once); a large one by the worker.
+            if not previews.in_worker(len(content)):
+                history.read_table(upload.name, content)
+            elif not upload.name.lower().endswith((".xlsx", ".csv")):
+                raise history.UnreadableFile(_("Upload an .xlsx or a .csv file."))
         except history.UnreadableFile as error:
             form.add_error("file", error.messages)
         else:
-            job = ImportJob.objects.create(
-                company_id=me.company_id, kind=history.KIND, created_by=me, file_name=upload.name[:200],
-                content=content, rows=len(rows),
-                mapping={str(index): key for index, key in history.guess_mapping(headers).items()})
+            with transaction.atomic():
+                job = ImportJob.objects.create(company_id=me.company_id, kind=history.KIND, created_by=me,
+                                               file_name=upload.name[:200], content=content)
+                _check(request, job, size=len(content))
             return redirect("sales:order_import_job", pk=job.pk)
-    recent = ImportJob.objects.restrict(request.user).filter(kind=history.KIND, created_by=me)[:10]
+    recent = (ImportJob.objects.restrict(request.user).filter(kind=history.KIND, created_by=me)
+              .defer("content", "rejected_file")[:10])
     return render(request, "sales/order_import.html", {"form": form, "recent": recent, "fields": history.FIELDS},
                   status=400 if request.method == "POST" else 200)
 
@@ -94,7 +106,14 @@ def order_import_template(request):
 @login_required
 def order_import_job(request, pk):
     job = _job(request, pk)
-    headers, rows = history.read_table(job.file_name, bytes(job.content))
+    run = jobs.latest(import_key(job))
+    if job.status == ImportJob.Status.RUNNING:
+        # In the worker: the page shows its progress, or a button to start again if it was stopped.
+        context = {"job": job, "run": run, "stopped": not jobs.is_live(run), "mine": job.created_by_id == request.actor.acting_employee().pk}
+        if run is not None:
+            context["progress"] = progress_context(run)
+        return render(request, "sales/order_import_job.html", context)
+    headers = job.headers
     if request.method == "POST" and job.status == ImportJob.Status.UPLOADED:
         job = _own_job(request, pk)
         keys, mapping = {spec.key for spec in history.FIELDS}, {}
@@ -102,51 +121,59 @@ def order_import_job(request, pk):
             key = request.POST.get(f"column-{index}", "")
             if key in keys and key not in mapping.values():
                 mapping[str(index)] = key
-        job.mapping = mapping
-        job.save(update_fields=["mapping"])
+        with transaction.atomic():
+            job.mapping, job.preview = mapping, None
+            job.save(update_fields=["mapping", "preview"])
+            _check(request, job)
         return redirect("sales:order_import_job", pk=job.pk)
-    context = {"job": job, "fields": history.FIELDS, "mine": job.created_by_id == _me(request).pk}
+    context = {"job": job, "fields": history.FIELDS, "mine": job.created_by_id == request.actor.acting_employee().pk,
+               "failed": run if run is not None and run.status == run.Status.FAILED else None,
+               "check_url": reverse("sales:order_import_check", args=[job.pk]),
+               "upload_url": reverse("sales:order_import")}
     if job.status == ImportJob.Status.UPLOADED:
         mapping = _mapping(job)
-        try:
-            results = history.check(company=job.company, user=request.user, rows=rows, mapping=mapping)
-        except ValidationError as error:
-            results = []
-            messages.error(request, " ".join(error.messages))
-        bad = [result for result in results if not result.ok]
-        orders, amount = history.totals(results)
-        context.update({
-            # With errors, the rows to correct come first; without, the first rows as they will be read.
-            "results": (bad or results)[:PREVIEW_ROWS], "total": len(results), "bad": len(bad),
-            "orders": orders, "amount": amount,
-            "missing": [spec.label for spec in history.FIELDS if spec.required and spec.key not in mapping.values()],
-            "columns": [(index, header, mapping.get(index, "")) for index, header in enumerate(headers)],
-        })
+        context["columns"] = [(index, header, mapping.get(index, "")) for index, header in enumerate(headers)]
+        if job.preview is None:  # being read and checked by the worker (or that failed or stopped)
+            context.update(previews.checking(job, ORDER_CHECK))
+        else:
+            summary = job.preview
+            # With errors, the rows to correct are listed; without, the rows as they will be read.
+            page = previews.rows_page(job, request.GET.get("page"), problems_only=bool(summary["bad"]))
+            context.update({
+                "results": page.object_list, "page": page, "total": summary["total"], "bad": summary["bad"],
+                "orders": summary["orders"], "amount": Decimal(summary["amount"]),
+                "missing": [spec.label for spec in history.FIELDS if spec.required and spec.key not in mapping.values()],
+            })
     return render(request, "sales/order_import_job.html", context)
 
 
 @login_required
 @require_POST
+def order_import_check(request, pk):
+    """Read and check the file again, after its check failed or its worker was stopped."""
+    job = _own_job(request, pk)
+    if job.status == ImportJob.Status.UPLOADED and job.preview is None:
+        with transaction.atomic():
+            _check(request, job)
+    return redirect("sales:order_import_job", pk=job.pk)
+
+
+@login_required
+@require_POST
 def order_import_commit(request, pk):
+    """Hands the import to the worker (sales/jobs.py) and answers at once; the row lock and the status
+    check make a double click start it once (a locked row is being imported right now)."""
     job = _own_job(request, pk)
     with transaction.atomic():
-        # Locked while it runs: a second click waits, then finds the file imported.
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.status != ImportJob.Status.UPLOADED:
+        record = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk).first()
+        if record is None or (record.status == ImportJob.Status.RUNNING and jobs.is_live(jobs.latest(import_key(job)))):
+            messages.info(request, _("This file is being imported."))
+            return redirect("sales:order_import_job", pk=job.pk)
+        if record.status == ImportJob.Status.DONE:
             messages.info(request, _("This file has been imported already."))
             return redirect("sales:order_import_job", pk=job.pk)
-        _headers, rows = history.read_table(job.file_name, bytes(job.content))
-        try:
-            outcome = history.commit(company=job.company, user=request.user, rows=rows, mapping=_mapping(job))
-        except history.OrdersNotImported as error:
-            messages.error(request, error.messages[0])  # the preview lists the rows
-            return redirect("sales:order_import_job", pk=job.pk)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("sales:order_import_job", pk=job.pk)
-        job.status, job.created, job.finished_at = ImportJob.Status.DONE, outcome.orders, timezone.now()
-        job.message = _("Orders imported: %(orders)d (lines: %(lines)d; shipped: %(shipments)d).") % {
-            "orders": outcome.orders, "lines": outcome.lines, "shipments": outcome.shipments}
-        job.save(update_fields=["status", "created", "finished_at", "message"])
-    messages.success(request, job.message)
+        record.status = ImportJob.Status.RUNNING
+        record.save(update_fields=["status"])
+        jobs.start_job(kind=ORDER_IMPORT, company=record.company, started_by=request.actor.acting_employee(), total=record.rows,
+                       params={"import": record.pk}, dedupe_key=import_key(record), url=import_url(record))
     return redirect("sales:order_import_job", pk=job.pk)

@@ -22,7 +22,7 @@ from salesdesk.customers.models import Customer
 from . import orders, selectors
 from .forms import OrderForm, OrderFromContractForm, line_rows
 from .models import Contract, SalesOrder
-from .views_quotations import _errors, _line_inputs, _me
+from .views_quotations import _errors, _line_inputs
 
 
 @login_required
@@ -40,7 +40,7 @@ def order_list(request):
 
 @login_required
 def order_edit(request, pk: int | None = None):
-    me = _me(request)
+    me = request.actor.acting_employee()
     order, customer = None, None
     if pk is not None:
         order = get_scoped_or_404(SalesOrder.objects.select_related("customer"), request.user, "change", pk=pk)
@@ -99,7 +99,7 @@ def order_action(request, pk: int, action: str):
     order = get_scoped_or_404(SalesOrder, request.user, "change", pk=pk)
     try:
         if action == "submit":
-            approval = orders.submit_for_review(order=order, by=_me(request))
+            approval = orders.submit_for_review(order=order, by=request.actor.acting_employee())
             if approval.status == approval.Status.APPROVED:
                 messages.success(request, _("The order is confirmed."))
             elif approval.status == approval.Status.STALLED:
@@ -128,7 +128,7 @@ def order_from_contract(request, pk: int):
         messages.error(request, _("Give a delivery date."))
         return redirect("sales:contract", pk=pk)
     try:
-        order = orders.order_from_contract(contract=contract, by=_me(request),
+        order = orders.order_from_contract(contract=contract, by=request.actor.acting_employee(),
                                            delivery_on=form.cleaned_data["delivery_on"])
     except ValidationError as error:
         _errors(request, error)

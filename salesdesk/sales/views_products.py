@@ -4,11 +4,9 @@ is confirmed by a second such person."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
@@ -16,19 +14,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesdesk.core.scope import get_scoped_or_404, scope_for
+from salesdesk.core.access import capability_required
+from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
-from salesdesk.org.models import Employee
-from salesdesk.org.views_manage import current_company
+from salesdesk.org.access import current_company
 
 from . import pricing, selectors, services
+from .capabilities import PRICING
 from .forms import CheckForm, PriceChangeForm, PriceListForm, ProductFilter, ProductForm
 from .models import PriceChange, PriceList, PriceListItem, Product
-
-
-def _me(request) -> Employee | None:
-    scope = scope_for(request.user)
-    return Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
 
 
 def _company(request):
@@ -38,15 +32,7 @@ def _company(request):
     return company
 
 
-def pricing_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not pricing.may_price(request.user) or _me(request) is None:
-            raise PermissionDenied(_("Only holders of the pricing duty maintain products and prices."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+pricing_required = capability_required(PRICING, employee=True)
 
 
 def _show_errors(request, error: ValidationError) -> None:
@@ -101,7 +87,7 @@ def product_edit(request, pk: int | None = None):
                 if new_line:
                     data["product_line"] = services.create_product_line(company=company, name=new_line)
                 if product is None:
-                    product = services.create_product(company=company, by=_me(request), **data)
+                    product = services.create_product(company=company, by=request.actor.employee, **data)
                     messages.success(request, _("Product %(code)s created; its price waits for a second person's "
                                                 "check.") % {"code": product.code})
                 else:
@@ -126,7 +112,7 @@ def price_change_propose(request, pk: int):
                 messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
         return redirect("sales:product", pk=pk)
     try:
-        pricing.propose_price_change(by=_me(request), product=product, **form.cleaned_data)
+        pricing.propose_price_change(by=request.actor.employee, product=product, **form.cleaned_data)
     except ValidationError as error:
         _show_errors(request, error)
     else:
@@ -141,7 +127,7 @@ def price_changes(request):
         status = ""
     rows = selectors.price_changes_for(request.user, status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    me = _me(request)
+    me = request.actor.employee
     return render(request, "sales/price_changes.html", {
         "page": page, "status": status, "statuses": PriceChange.Status.choices, "may_price": pricing.may_price(request.user),
         "me": me, "form": CheckForm(),
@@ -152,7 +138,7 @@ def price_changes(request):
 @require_POST
 def price_change_decide(request, pk: int, action: str):
     change = get_scoped_or_404(PriceChange, request.user, pk=pk)
-    me = _me(request)
+    me = request.actor.employee
     form = CheckForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "") if hasattr(form, "cleaned_data") else ""

@@ -18,23 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesdesk.approvals.selectors import requests_for_document
-from salesdesk.core.scope import get_scoped_or_404, scope_for
+from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
-from salesdesk.org.models import Employee
 
 from . import quotations, selectors
 from .forms import LostForm, QuotationForm, line_rows
 from .models import Quotation
 
 PICK_LIMIT = 20
-
-
-def _me(request) -> Employee:
-    scope = scope_for(request.user)
-    employee = Employee.objects.filter(pk=scope.employee_id).first() if scope.employee_id else None
-    if employee is None:
-        raise PermissionDenied(_("Only employees work with quotations."))
-    return employee
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -74,7 +65,7 @@ def _line_inputs(formset) -> list[quotations.LineInput]:
 
 @login_required
 def quotation_edit(request, pk: int | None = None):
-    me = _me(request)
+    me = request.actor.acting_employee()
     quotation = None
     customer = None
     if pk is not None:
@@ -136,7 +127,7 @@ def quotation_detail(request, pk: int):
 @require_POST
 def quotation_action(request, pk: int, action: str):
     quotation = get_scoped_or_404(Quotation, request.user, "change", pk=pk)
-    me = _me(request)
+    me = request.actor.acting_employee()
     try:
         if action == "send":
             approval = quotations.send_quotation(quotation=quotation, by=me)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from salesdesk.core.models import NumberSeries
 from salesdesk.core.numbering import DEFAULT_PREFIXES, PERIOD_FORMATS, format_number, series_for
-from salesdesk.org.views_manage import current_company, org_admin_required
+from salesdesk.org.access import current_company, org_admin_required
 
 DOCUMENT_LABELS = {
     "quotation": gettext_lazy("Quotations"), "contract": gettext_lazy("Contracts"), "order": gettext_lazy("Orders"),

@@ -5,7 +5,6 @@ shipping clerks and administrators keep the stock and maintain the warehouses.""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,35 +14,27 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.access import actor_of, capability_required
 from salesdesk.core.scope import get_scoped_or_404
-from salesdesk.org.versions import is_org_admin
-from salesdesk.org.views_manage import current_company
-from salesdesk.workbench.registry import queue_keys_for
+from salesdesk.org.access import current_company
 
 from . import shipping
+from .capabilities import SHIP_GOODS
 from .forms import WarehouseForm
 from .models import Product, SalesOrder, Shipment, ShipmentLine, Warehouse
 from .selectors import shipments_for
-from .views_quotations import _errors, _me
+from .views_quotations import _errors
 
 
 def may_keep_stock(user) -> bool:
-    return is_org_admin(user) or "to_ship" in queue_keys_for(user)
+    return actor_of(user).can(SHIP_GOODS)
 
 
-def stock_keeper_required(view):
-    """Log-in first, then the shipping clerks (the to_ship duty) and org administrators only."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not may_keep_stock(request.user):
-            raise PermissionDenied(_("Only the shipping clerks and administrators maintain the warehouses."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+stock_keeper_required = capability_required(
+    SHIP_GOODS, gettext_lazy("Only the shipping clerks and administrators maintain the warehouses."))
 
 
 def _decimal(value) -> Decimal:
@@ -65,7 +56,7 @@ def shipment_list(request):
 @login_required
 def shipment_new(request, order: int):
     order = get_scoped_or_404(SalesOrder.objects.select_related("customer"), request.user, "change", pk=order)
-    me = _me(request)
+    me = request.actor.acting_employee()
     warehouses = Warehouse.objects.restrict(request.user).filter(company_id=order.company_id, is_active=True)
     open_now = shipping.still_to_ship(order)
     lines = [(line, open_now[line.pk]) for line in order.lines.select_related("product")]
@@ -151,13 +142,12 @@ def warehouses(request):
 @login_required
 @require_POST
 def stock_receive(request, pk: int):
-    if not may_keep_stock(request.user):
-        raise PermissionDenied(_("Only the shipping clerks and administrators keep the stock."))
+    request.actor.require(SHIP_GOODS)
     warehouse = get_scoped_or_404(Warehouse, request.user, pk=pk)
     try:
         product = Product.objects.restrict(request.user).filter(company_id=warehouse.company_id).get(
             pk=request.POST.get("product") or 0)
-        shipping.receive_stock(warehouse=warehouse, product=product, quantity=_decimal(request.POST.get("quantity")))
+        shipping.receive_stock(by=request.actor, warehouse=warehouse, product=product, quantity=_decimal(request.POST.get("quantity")))
     except (ValidationError, Product.DoesNotExist) as error:
         _errors(request, error if isinstance(error, ValidationError) else ValidationError(_("Unknown product.")))
     else:
@@ -181,10 +171,10 @@ def warehouse_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             if warehouse is None:
-                created = shipping.create_warehouse(company=company, **form.cleaned_data)
+                created = shipping.create_warehouse(by=request.actor, company=company, **form.cleaned_data)
                 messages.success(request, _("Warehouse %(code)s created.") % {"code": created.code})
             else:
-                shipping.update_warehouse(warehouse=warehouse, **form.cleaned_data)
+                shipping.update_warehouse(by=request.actor, warehouse=warehouse, **form.cleaned_data)
                 messages.success(request, _("Warehouse saved."))
         except ValidationError as error:
             form.add_service_error(error)

@@ -28,13 +28,11 @@ def register(queue: Queue) -> None:
 
 
 def _positions_with_duties(user) -> list:
-    from django.db.models import prefetch_related_objects
+    from salesdesk.core.access import actor_of
 
-    from salesdesk.core.scope import scope_for
-
-    positions = scope_for(user).positions
-    prefetch_related_objects(positions, "duties")  # once per request: the scope object is cached
-    return positions
+    actor = actor_of(user)
+    actor.duties  # noqa: B018 — reads the positions' duties once per request
+    return actor.positions
 
 
 def queue_keys_for(user) -> list[str]:
@@ -77,9 +75,3 @@ def duties_for(user) -> list[dict]:
             duties.append({"text": duty.text, "queue": queue, "url": queue.url(user) if queue else ""})
         rows.append({"position": position, "duties": duties})
     return rows
-
-
-def capabilities_of(user) -> set[str]:
-    """The capabilities the user's current positions' duties grant (e.g. "full_mobile")."""
-    return {duty.capability for position in _positions_with_duties(user) for duty in position.duties.all()
-            if duty.capability}

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from salesdesk.customers.demo import add_demo_customers
 from salesdesk.customers.models import Customer, OwnershipChange
+from salesdesk.demo.customers import add_demo_customers
 from salesdesk.org import orgfile
 from salesdesk.org.models import Employee
 

@@ -15,13 +15,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from salesdesk.customers.demo import add_demo_customers
 from salesdesk.customers.models import Customer
+from salesdesk.demo.customers import add_demo_customers
+from salesdesk.demo.sales import _chain, add_demo_sales
 from salesdesk.finance import credit
 from salesdesk.finance.models import CreditOverride, Invoice, Payment
 from salesdesk.org import orgfile
 from salesdesk.org.models import Employee
-from salesdesk.sales.demo import _chain, add_demo_sales
 from salesdesk.sales.models import Contract, Quotation, SalesOrder
 
 from .conftest import login

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from salesdesk.customers.demo import add_demo_customers
 from salesdesk.customers.models import Customer, FollowUp
+from salesdesk.demo.customers import add_demo_customers
+from salesdesk.jobs.testing import run_queued_tasks
 from salesdesk.org import orgfile
 from salesdesk.org.models import Employee
 
@@ -84,6 +85,8 @@ def test_the_rep_imports_a_file_and_exports_the_list(page, live_server, company,
     assert page.locator("#import-summary").get_attribute("data-bad") == "0"
 
     page.click("#commit-all")
+    page.wait_for_selector("[data-job]")  # the page answers at once and follows the job
+    assert run_queued_tasks() == 1  # the worker's part, here in the test
     page.wait_for_selector("#import-result")
     assert page.locator("#import-result").get_attribute("data-created") == "2"
 

@@ -5,7 +5,7 @@ from salesdesk.approvals import services
 from salesdesk.approvals.models import ApprovalChain, ApprovalRequest
 from salesdesk.notifications.models import Notification
 from salesdesk.org import services as org_services
-from salesdesk.org.versions import ORG_ADMIN
+from salesdesk.org.capabilities import ORG_ADMIN
 from salesdesk.workbench.registry import cards_for
 
 from .conftest import make_chain, memo

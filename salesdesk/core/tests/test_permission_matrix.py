@@ -35,8 +35,8 @@ from salesdesk.customers import services as customer_services
 from salesdesk.customers import visitors
 from salesdesk.customers.models import ImportJob, VisitorDay
 from salesdesk.org import services, versions
+from salesdesk.org.capabilities import ORG_ADMIN
 from salesdesk.org.models import Employee
-from salesdesk.org.versions import ORG_ADMIN
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,7 @@ class World:
     invoice: object = None
     payment: object = None
     collection_task: object = None
+    job: object = None
     api_tokens: dict = field(default_factory=dict)
 
 
@@ -132,9 +133,18 @@ def world(small_org):
                   submitted=submitted, audit_entry=audit_entry, customer=customer, pooled=pooled, lead=lead,
                   followup=followup, import_job=import_job, order_import=order_import, **world_extra)
     _quotation_of_the_owner(world)
+    world.job = _export_job_of_the_owner(org)
     for role, key in PEOPLE.items():
         world.api_tokens[role] = account_services.create_api_token(user=org.user(key), name="matrix")[1]
     return world
+
+
+def _export_job_of_the_owner(org):
+    """A finished background job of the owner's, with a file to download."""
+    from salesdesk.jobs.models import Job
+
+    return Job.objects.create(kind="customers.export", company=org.company, started_by=org.people["owner"],
+                              status=Job.Status.DONE, result_file=b"PK", result_name="customers.xlsx")
 
 
 def _approval_of_owners_memo(org) -> dict:
@@ -407,6 +417,7 @@ ROWS = [
     Row("sales:order_import_template", everyone(200)),
     Row("sales:order_import_job", CHANGES_CUSTOMER, args=lambda w: [w.order_import.pk]),
     Row("sales:order_import_commit", only({"owner": 302}, 404), method="post", args=lambda w: [w.order_import.pk]),
+    Row("sales:order_import_check", only({"owner": 302}, 404), method="post", args=lambda w: [w.order_import.pk]),
     Row("sales:shipment_new", SEES_APPROVAL, args=lambda w: [w.shipment.order_id]),
     Row("sales:shipments", everyone(200)),
     Row("sales:shipment", SEES_APPROVAL, args=lambda w: [w.shipment.pk]),
@@ -454,10 +465,17 @@ ROWS = [
     Row("notifications:list", everyone(200)),
     Row("notifications:open", only({"superior": 302}, 404), method="post", args=superiors_notice),
     Row("notifications:read_all", everyone(302), method="post"),
+    # background jobs: the starter follows his own; administrators (org admins) see the company's on the
+    # jobs page and each job's page, but only the starter downloads its file (made in his scope)
+    Row("jobs:list", ADMIN_ONLY_PAGE),
+    Row("jobs:detail", only({"owner": 200, "administrator": 200}, 404), args=lambda w: [w.job.pk]),
+    Row("jobs:progress", only({"owner": 200, "administrator": 200}, 404), args=lambda w: [w.job.pk]),
+    Row("jobs:download", only({"owner": 200}, 404), args=lambda w: [w.job.pk]),
     # Saved scenes are the person's own: everyone saves and deletes theirs, then goes back to the list.
     Row("customers:scene_save", everyone(302), method="post", data={"list": "customers", "name": "A类",
                                                                      "query": "level=A"}),
     Row("customers:scene_delete", everyone(302), method="post", args=lambda w: ["abc123"], data={"list": "leads"}),
+    Row("customers:export", everyone(200)),  # the list as filtered, in each one's own scope
     Row("customers:batch", everyone(302), method="post"),  # nothing selected: back to the list with a message
     Row("customers:create", everyone(200)),
     Row("customers:duplicates", everyone(200)),
@@ -482,6 +500,7 @@ ROWS = [
     Row("customers:import_template", everyone(200)),
     Row("customers:import_job", CHANGES_CUSTOMER, args=owners_import),  # the uploader and his managers look
     Row("customers:import_commit", only({"owner": 302}, 404), method="post", args=owners_import),  # he runs it
+    Row("customers:import_check", only({"owner": 302}, 404), method="post", args=owners_import),  # and checks it
     Row("customers:import_progress", CHANGES_CUSTOMER, args=owners_import),
     Row("customers:import_rejected", CHANGES_CUSTOMER, args=owners_import),
     Row("customers:visitors", everyone(200)),

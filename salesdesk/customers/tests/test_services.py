@@ -169,7 +169,7 @@ def test_recycle_returns_idle_customers_by_level_warns_ahead_and_a_second_run_ch
     locked = customer(org, "owner", "锁定客户", level="C", created_at=long_ago, is_locked=True)
     Customer.objects.filter(pk__in=[idle_a.pk, fresh_c.pk, locked.pk]).update(owned_since=long_ago)
 
-    with acting_as(Actor(user_id=None, name="recycle_pool", source="command")):
+    with acting_as(Actor.command("recycle_pool")):
         first = services.recycle_pool(today=today, company=org.company)
     state = {c.name: (c.owner_id, c.pool_id, c.pool_warned_on) for c in Customer.objects.all()}
     second = services.recycle_pool(today=today, company=org.company)

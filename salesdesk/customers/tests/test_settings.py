@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from salesdesk.customers.models import CustomerClass, CustomerPool, LeadSource, TeamRouting
 from salesdesk.org import services as org_services
-from salesdesk.org.versions import ORG_ADMIN
+from salesdesk.org.capabilities import ORG_ADMIN
 
 pytestmark = pytest.mark.django_db
 

@@ -229,6 +229,7 @@ def test_importing_through_the_pages_previews_errors_then_imports_the_valid_rows
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from salesdesk.customers.models import ImportJob
+    from salesdesk.jobs.testing import run_queued_tasks
 
     client = client_for(org, "owner")
     content = "名称,城市,级别\r\n甲公司,上海,A\r\n乙公司,北京,Z\r\n".encode("utf-8-sig")
@@ -238,14 +239,18 @@ def test_importing_through_the_pages_previews_errors_then_imports_the_valid_rows
     job = ImportJob.objects.get()
     preview = client.get(uploaded["Location"])
     refused = client.post(reverse("customers:import_commit", args=[job.pk]), {"valid_only": "0"})
+    run_queued_tasks()  # the worker imports; with an error in a row, nothing
     after_refusal = Customer.objects.count()
+    refusal_page = client.get(refused["Location"]).content.decode()
     done = client.post(reverse("customers:import_commit", args=[job.pk]), {"valid_only": "1"})
+    run_queued_tasks()
     page = client.get(done["Location"])
     rejected = client.get(reverse("customers:import_rejected", args=[job.pk]))
 
     assert preview.status_code == 200 and preview.context["bad"] == 1
     assert "级别须为 A、B 或 C" in preview.content.decode()  # pages speak the site's language, Chinese
     assert (refused.status_code, after_refusal) == (302, 0)
+    assert "有 1 行存在错误，未导入任何数据" in refusal_page  # the job's error, in the uploader's language
     job.refresh_from_db()
     assert (job.status, job.created, job.rejected) == ("done", 1, 1)
     assert 'id="rejected-download"' in page.content.decode()

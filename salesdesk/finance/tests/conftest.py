@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from salesdesk.core.access import Actor
 from salesdesk.core.scope import ScopeLevel
 from salesdesk.org import services as org_services
 from salesdesk.sales import orders, shipping
@@ -16,13 +17,16 @@ from salesdesk.sales.tests import conftest as sales
 
 # The sales fixtures, shared: the organisation with its two clerks, the deal, English messages.
 org, deal, english = sales.org, sales.deal, sales.english
+# The clerks keep their pricing duty and also rate customers (the credit tests set profiles through them).
+PRICING_DUTY = [{"text": "价格录入与复核（双人）", "capability": "pricing"}, {"text": "信用评级", "capability": "credit"}]
 
 
 @pytest.fixture
 def checkers(org):
     """Both clerks hold the invoice-check duty and see the whole company's invoices and orders; the rep
     asks for invoices."""
-    org_services.set_duties(position=org.positions["inside"], duties=[{"text": "开票复核", "queue": "invoices_to_check"}])
+    org_services.set_duties(position=org.positions["inside"], duties=[
+        *PRICING_DUTY, {"text": "开票复核", "queue": "invoices_to_check", "capability": "check_invoices"}])
     for module in ("finance", "sales"):
         org_services.set_position_scope(position=org.positions["inside"], module=module, level=ScopeLevel.ALL)
     return org
@@ -44,7 +48,7 @@ def ship(org, order, **quantities):
     warehouse, _created = Warehouse.objects.get_or_create(company=org.company, code="WH", defaults={"name": "总库"})
     lines = {line.product.code: line for line in order.lines.select_related("product")}
     for code, quantity in quantities.items():
-        shipping.receive_stock(warehouse=warehouse, product=lines[code].product, quantity=Decimal(quantity))
+        shipping.receive_stock(by=Actor.command("test"), warehouse=warehouse, product=lines[code].product, quantity=Decimal(quantity))
     shipment = shipping.create_shipment(order=order, by=org.people["clerk"], warehouse=warehouse,
                                         quantities={lines[code].pk: Decimal(q) for code, q in quantities.items()})
     return shipping.release(shipment=shipment)
@@ -55,7 +59,8 @@ def finance(checkers):
     """The two clerks also confirm and allocate payments (回款确认)."""
     org = checkers
     org_services.set_duties(position=org.positions["inside"], duties=[
-        {"text": "开票复核", "queue": "invoices_to_check"}, {"text": "回款确认与核销", "queue": "payments_to_confirm"}])
+        *PRICING_DUTY, {"text": "开票复核", "queue": "invoices_to_check", "capability": "check_invoices"},
+        {"text": "回款确认与核销", "queue": "payments_to_confirm", "capability": "confirm_payments"}])
     return org
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from salesdesk.core.access import Denied
 from salesdesk.finance import invoicing
 from salesdesk.finance.models import FinanceSettings, Invoice
 from salesdesk.workbench.registry import cards_for
@@ -32,18 +33,30 @@ def test_an_invoice_goes_from_request_through_the_second_person_to_the_customer(
     assert invoice.number.startswith("KP-")
     assert (invoice.amount, invoice.tax_amount) == (Decimal("75000.00"), Decimal("8628.32"))
     invoicing.submit(invoice=invoice, by=org.people["owner"])
-    with pytest.raises(ValidationError, match="second person"):
+    with pytest.raises(Denied, match="invoicing clerks"):  # the rep holds no invoice-check duty
         invoicing.check(invoice=invoice, by=org.people["owner"], approve=True)
     invoicing.check(invoice=invoice, by=org.people["checker"], approve=True)
-    with pytest.raises(ValidationError, match="does not issue"):
+    with pytest.raises(Denied, match="invoicing clerks"):
         invoicing.issue(invoice=invoice, by=org.people["owner"], invoice_number="No.1", issued_on=DAY)
     invoicing.issue(invoice=invoice, by=org.people["clerk"], invoice_number="43000123", issued_on=DAY)
     line = lines_of(confirmed)["SBS"]
     assert line.invoiced_quantity == Decimal("6")
-    invoicing.mail(invoice=invoice, tracking="SF888", mailed_on=DAY)
-    invoicing.receive(invoice=invoice, received_on=DAY + datetime.timedelta(days=2))
+    invoicing.mail(invoice=invoice, by=org.people["checker"], tracking="SF888", mailed_on=DAY)
+    invoicing.receive(invoice=invoice, by=org.people["checker"], received_on=DAY + datetime.timedelta(days=2))
     invoice.refresh_from_db()
     assert (invoice.status, invoice.invoice_number, invoice.mail_tracking) == ("received", "43000123", "SF888")
+
+
+def test_a_clerk_who_asked_for_an_invoice_neither_checks_nor_issues_it(checkers, confirmed):
+    org = checkers
+    ship(org, confirmed, SBS="2")
+    invoice = ask(org, confirmed, by="clerk", SBS="2")
+    invoicing.submit(invoice=invoice, by=org.people["clerk"])
+    with pytest.raises(ValidationError, match="second person"):
+        invoicing.check(invoice=invoice, by=org.people["clerk"], approve=True)
+    invoicing.check(invoice=invoice, by=org.people["checker"], approve=True)
+    with pytest.raises(ValidationError, match="does not issue"):
+        invoicing.issue(invoice=invoice, by=org.people["clerk"], invoice_number="No.1", issued_on=DAY)
 
 
 def test_invoiced_never_exceeds_shipped_counting_open_requests(checkers, confirmed):

@@ -14,7 +14,7 @@ from salesdesk.finance import credit, invoicing
 from salesdesk.finance.models import FinanceSettings
 from salesdesk.finance.settings_services import update_finance_settings
 from salesdesk.org import services as org_services
-from salesdesk.org.versions import ORG_ADMIN
+from salesdesk.org.capabilities import ORG_ADMIN
 
 pytestmark = pytest.mark.django_db
 URL = "/finance/settings/"

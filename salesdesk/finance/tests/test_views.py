@@ -134,7 +134,7 @@ def test_credit_profiles_are_set_by_who_manages_credit(finance, deal, english):
     url = reverse("finance:credit_profile", args=[deal["customer"].pk])
     assert client_of(org, "owner").get(url).status_code == 403
     org_services.set_duties(position=org.positions["inside"], duties=[
-        {"text": "开票复核", "queue": "invoices_to_check"}, {"text": "信用评级", "capability": "credit"}])
+        {"text": "开票复核", "queue": "invoices_to_check", "capability": "check_invoices"}, {"text": "信用评级", "capability": "credit"}])
     response = client_of(org, "checker").post(url, {"level": "C", "policy": "credit", "limit": "50000",
                                                     "payment_days": "15"})
     assert response.status_code == 302

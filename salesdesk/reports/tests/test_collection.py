@@ -52,7 +52,7 @@ def test_a_past_period_keeps_its_figures_when_money_comes_in_later(finance, peri
     assert total.rate == Decimal("0.0")
 
 
-def test_departments_are_the_customers_and_each_one_sees_his_scope(finance, period):
+def test_departments_are_where_the_invoices_were_booked_and_each_one_sees_his_scope(finance, period):
     rows, _total = collection(finance.user("director"), date_from=period["from"], date_to=period["to"], by="department")
     assert [row.name for row in rows] == [finance.people["owner"].assignments.first().position.department.name]
     assert collection(finance.user("outsider"), date_from=period["from"], date_to=period["to"])[0] == []

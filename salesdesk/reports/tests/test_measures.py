@@ -33,9 +33,9 @@ def moved(finance, confirmed):
     return finance
 
 
-def figures(user, measure, by=()):
+def figures(user, measure, by=(), org="booked"):
     return [(*(row[f"{name}_name"] if f"{name}_name" in row else row[name] for name in by), row["amount"], row["count"])
-            for row in sales_summary(user, measure=measure, by=by)]
+            for row in sales_summary(user, measure=measure, by=by, org=org)]
 
 
 def test_shipments_count_once_released_at_the_orders_prices(moved):
@@ -55,10 +55,12 @@ def test_invoices_count_once_issued_and_payments_once_confirmed(moved):
     assert this_month == [(TODAY().year, TODAY().month)]
 
 
-def test_a_territory_is_the_customers(moved, confirmed):
+def test_a_territory_is_the_customers_when_the_order_was_booked_or_by_current_organisation_now(moved, confirmed):
     territory = org_services.create_territory(company=moved.company, code="HN", name="华南片区")
-    Customer.objects.filter(pk=confirmed.customer_id).update(territory=territory)
-    assert figures(moved.user("director"), "orders", by=("territory",)) == [("华南片区", Decimal("126500.00"), 1)]
+    Customer.objects.filter(pk=confirmed.customer_id).update(territory=territory)  # after the order was confirmed
+    assert figures(moved.user("director"), "orders", by=("territory",)) == [("", Decimal("126500.00"), 1)]
+    assert figures(moved.user("director"), "orders", by=("territory",), org="current") == [
+        ("华南片区", Decimal("126500.00"), 1)]
 
 
 def test_each_one_sees_the_figures_of_his_finance_and_sales_scope(moved):

@@ -140,8 +140,9 @@ def _organisation(northwind: Northwind) -> None:
         if key not in positions:
             level = (ScopeLevel.ALL if boss is None else ScopeLevel.SUBORDINATES if employee_id in has_reports
                      else ScopeLevel.SELF)
-            duties = [{"text": "Enter product prices", "capability": pricing.PRICING}] if "Coordinator" in row[
-                "title"] else []
+            # The coordinator enters the prices and the head of sales checks them: both hold the duty.
+            duties = ([{"text": "Enter and check product prices", "capability": pricing.PRICING}]
+                      if "Coordinator" in row["title"] or boss is None else [])
             positions[key] = org_services.create_position(
                 department=northwind.departments[country], title=row["title"], reports_to=reports_to,
                 is_department_head=boss is None or rows[boss]["country"] != country,

@@ -15,8 +15,8 @@ from openpyxl import Workbook, load_workbook
 from salesdesk.audit.models import AuditEntry
 from salesdesk.customers.models import ImportJob
 from salesdesk.org import services as org_services
+from salesdesk.org.capabilities import ORG_ADMIN
 from salesdesk.org.models import Employee
-from salesdesk.org.versions import ORG_ADMIN
 from salesdesk.sales import history, selectors
 from salesdesk.sales.models import SalesOrder, SalesOrderLine, Shipment, Warehouse
 
@@ -189,6 +189,8 @@ def upload(client, content, name="orders.xlsx"):
 
 
 def test_upload_preview_and_import_through_the_pages(org, deal, warehouse):
+    from salesdesk.jobs.testing import run_queued_tasks
+
     Employee.objects.filter(pk=org.people["owner"].pk).update(language="en")  # the page in English
     client = client_for(org, "owner")
     assert 'id="order-template"' in client.get("/sales/orders/import/").content.decode()
@@ -200,6 +202,7 @@ def test_upload_preview_and_import_through_the_pages(org, deal, warehouse):
     assert 'data-bad="1"' in page and "There is no product with the code “NOPE”." in page
     assert 'id="commit-orders" disabled' in page
     client.post(bad["Location"] + "commit/")
+    run_queued_tasks()
     assert SalesOrder.objects.count() == 0
 
     good = upload(client, xlsx(PAST))
@@ -210,7 +213,10 @@ def test_upload_preview_and_import_through_the_pages(org, deal, warehouse):
     assert client_for(org, "teammate").get(good["Location"]).status_code == 404
     assert client_for(org, "superior").post(good["Location"] + "commit/").status_code == 404
 
-    done = client.post(good["Location"] + "commit/", follow=True)
+    started = client.post(good["Location"] + "commit/", follow=True)
+    assert 'id="job-' in started.content.decode()  # the page answers at once, showing the job's progress
+    run_queued_tasks()
+    done = client.get(good["Location"])
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.created == 2
@@ -235,3 +241,39 @@ def test_the_import_orders_command_imports_as_the_named_user(org, deal, warehous
         call_command("import_orders", str(path), company=org.company.code, user="superior", stdout=out)
     with pytest.raises(CommandError, match="outside your sales scope"):
         call_command("import_orders", str(path), company=org.company.code, user="outsider", stdout=out)
+
+
+def test_a_large_file_of_past_orders_is_checked_by_the_worker_and_its_rows_with_errors_are_listed_a_page_at_a_time(
+        org, deal, warehouse, settings):
+    from salesdesk.customers import previews
+    from salesdesk.jobs import services as jobs
+    from salesdesk.jobs.testing import run_queued_tasks
+    from salesdesk.sales.jobs import ORDER_CHECK
+
+    settings.SALESDESK = {**settings.SALESDESK, "IMPORT_JOB_ABOVE_KB": 0}  # every file is checked by the worker
+    Employee.objects.filter(pk=org.people["owner"].pk).update(language="en")
+    client = client_for(org, "owner")
+    unknown = [[f"B-{number}", "2025-03-05", "巴陵石化", "李代表", "NOPE", "1", "10", "", "", ""] for number in range(60)]
+
+    uploaded = upload(client, xlsx(PAST + unknown))
+    record = ImportJob.objects.get(pk=uploaded["Location"].rstrip("/").rsplit("/", 1)[1])
+    waiting = client.get(uploaded["Location"]).content.decode()
+    assert record.preview is None and 'id="import-checking"' in waiting
+
+    assert run_queued_tasks() == 1
+    first = client.get(uploaded["Location"])
+    second = client.get(uploaded["Location"], {"page": 2})
+    assert jobs.latest(previews.check_key(ORDER_CHECK, record)).status == "done"
+    assert 'data-total="64" data-bad="60" data-orders="2"' in first.content.decode()
+    assert [row.number for row in first.context["results"]] == list(range(6, 56))  # the rows to correct
+    assert [row.number for row in second.context["results"]] == list(range(56, 66))
+    assert "There is no product with the code “NOPE”." in first.content.decode()
+    assert 'id="commit-orders" disabled' in first.content.decode()
+
+    good = upload(client, xlsx(PAST))
+    run_queued_tasks()
+    page = client.get(good["Location"]).content.decode()
+    assert 'data-bad="0"' in page and 'data-orders="2"' in page and "24,093.77" in page
+    client.post(good["Location"] + "commit/")
+    run_queued_tasks()
+    assert SalesOrder.objects.count() == 2

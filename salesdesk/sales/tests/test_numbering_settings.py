@@ -5,7 +5,7 @@ from django.test import Client
 from salesdesk.core.models import NumberSeries
 from salesdesk.core.numbering import next_number
 from salesdesk.org import services as org_services
-from salesdesk.org.versions import ORG_ADMIN
+from salesdesk.org.capabilities import ORG_ADMIN
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from salesdesk.core.access import Actor
 from salesdesk.sales import orders, shipping
 from salesdesk.sales.lines import LineInput
 from salesdesk.sales.models import SalesOrder, Shipment, StockLevel, Warehouse
@@ -27,7 +28,7 @@ def confirmed(org, deal):
 def warehouse(org, deal):
     main = Warehouse.objects.create(company=org.company, code="WH1", name="总库")
     for product, quantity in ((deal["sbs"], "8"), (deal["agent"], "100")):
-        shipping.receive_stock(warehouse=main, product=product, quantity=Decimal(quantity))
+        shipping.receive_stock(by=Actor.command("test"), warehouse=main, product=product, quantity=Decimal(quantity))
     return main
 
 
@@ -72,7 +73,7 @@ def test_release_is_refused_without_enough_stock_and_changes_nothing(org, deal, 
 
 
 def test_shipping_everything_ships_the_order_and_the_receipt_closes_the_shipment(org, deal, confirmed, warehouse):
-    shipping.receive_stock(warehouse=warehouse, product=deal["sbs"], quantity=Decimal("2"))
+    shipping.receive_stock(by=Actor.command("test"), warehouse=warehouse, product=deal["sbs"], quantity=Decimal("2"))
     quantities = {line.pk: line.quantity for line in confirmed.lines.all()}
     shipment = shipping.create_shipment(order=confirmed, by=org.people["clerk"], warehouse=warehouse,
                                         quantities=quantities)

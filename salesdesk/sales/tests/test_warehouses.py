@@ -11,8 +11,9 @@ from django.utils.translation import gettext
 from conftest import make_person
 from salesdesk.accounts import services as account_services
 from salesdesk.audit.models import AuditEntry
+from salesdesk.core.access import Actor
 from salesdesk.org import services as org_services
-from salesdesk.org.versions import ORG_ADMIN
+from salesdesk.org.capabilities import ORG_ADMIN
 from salesdesk.sales import shipping
 from salesdesk.sales.models import Warehouse
 
@@ -26,7 +27,7 @@ def shipper(org):
     """A shipping clerk (发货内勤) in the sales department, holding the to_ship duty."""
     position = org_services.create_position(department=org.departments["sales"], title="发货内勤", code="shipping",
                                             reports_to=org.positions["director"],
-                                            duties=[{"text": "发货出库", "queue": "to_ship"}])
+                                            duties=[{"text": "发货出库", "queue": "to_ship", "capability": "ship_goods"}])
     org.people["shipper"] = make_person(org.company, "shipper", "蔡内勤", [position])
     return org
 
@@ -71,7 +72,7 @@ def test_it_lets_a_shipping_clerk_create_a_transit_warehouse_and_records_who_did
 
 
 def test_it_lets_an_administrator_edit_a_warehouse_and_take_it_out_of_use(admin):
-    warehouse = shipping.create_warehouse(company=admin.company, code="WH1", name="总库")
+    warehouse = shipping.create_warehouse(by=Actor.command("test"), company=admin.company, code="WH1", name="总库")
     client = client_of(admin, "director")
 
     assert f'href="/sales/warehouses/{warehouse.pk}/edit/"' in client.get("/sales/warehouses/").content.decode()
@@ -89,8 +90,8 @@ def test_it_lets_an_administrator_edit_a_warehouse_and_take_it_out_of_use(admin)
 
 
 def test_it_refuses_a_code_another_warehouse_of_the_company_has_with_a_message_in_the_users_language(shipper):
-    shipping.create_warehouse(company=shipper.company, code="WH1", name="总库")
-    other = shipping.create_warehouse(company=shipper.company, code="WH2", name="岳阳库")
+    shipping.create_warehouse(by=Actor.command("test"), company=shipper.company, code="WH1", name="总库")
+    other = shipping.create_warehouse(by=Actor.command("test"), company=shipper.company, code="WH2", name="岳阳库")
     client = client_of(shipper, "shipper", language="en")
 
     created = client.post("/sales/warehouses/new/", form(code="WH1"))
@@ -109,18 +110,18 @@ def test_it_refuses_a_code_another_warehouse_of_the_company_has_with_a_message_i
 
 def test_it_allows_the_same_code_in_another_company():
     company = org_services.create_company(name="另一家公司", code="other")
-    shipping.create_warehouse(company=company, code="WH1", name="总库")
+    shipping.create_warehouse(by=Actor.command("test"), company=company, code="WH1", name="总库")
     mine = org_services.create_company(name="本公司", code="mine")
 
-    warehouse = shipping.create_warehouse(company=mine, code="WH1", name="总库")
+    warehouse = shipping.create_warehouse(by=Actor.command("test"), company=mine, code="WH1", name="总库")
 
     assert warehouse.code == "WH1" and Warehouse.objects.filter(code="WH1").count() == 2
     with pytest.raises(ValidationError, match="Another warehouse has the code WH1"):
-        shipping.create_warehouse(company=mine, code="WH1", name="又一个总库")
+        shipping.create_warehouse(by=Actor.command("test"), company=mine, code="WH1", name="又一个总库")
 
 
 def test_it_answers_403_to_a_rep_and_changes_nothing(org):
-    warehouse = shipping.create_warehouse(company=org.company, code="WH1", name="总库")
+    warehouse = shipping.create_warehouse(by=Actor.command("test"), company=org.company, code="WH1", name="总库")
     client = client_of(org, "owner")
 
     assert "/sales/warehouses/new/" not in client.get("/sales/warehouses/").content.decode()

@@ -16,6 +16,6 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
-        with acting_as(Actor(user_id=None, name="create_api_token", source="command")):
+        with acting_as(Actor.command("create_api_token")):
             _token, raw = create_api_token(user=user, name=name)
         self.stdout.write(raw)

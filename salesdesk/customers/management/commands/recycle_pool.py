@@ -21,7 +21,7 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["date"])
             except ValueError as error:
                 raise CommandError(f"Not a date: {options['date']}") from error
-        with acting_as(Actor(user_id=None, name="recycle_pool", source="command")):
+        with acting_as(Actor.command("recycle_pool")):
             result = services.recycle_pool(today=today)
         self.stdout.write(f"{result['returned']} customers returned to their pools; "
                           f"{result['warned']} owners warned of customers due soon.")

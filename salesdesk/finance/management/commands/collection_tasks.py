@@ -23,7 +23,7 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(f"Not a date: {options['date']}") from error
         totals = {"opened": 0, "updated": 0, "closed": 0}
-        with acting_as(Actor(user_id=None, name="collection_tasks", source="command")):
+        with acting_as(Actor.command("collection_tasks")):
             for company in Company.objects.all():
                 for key, value in receivables.refresh_collection_tasks(company=company, as_of=as_of).items():
                     totals[key] += value

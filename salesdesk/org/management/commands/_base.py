@@ -11,7 +11,7 @@ class OrgCommand(BaseCommand):
 
     def execute(self, *args, **options):
         name = self.actor_name or type(self).__module__.rsplit(".", 1)[-1]
-        with acting_as(Actor(user_id=None, name=name, source="command")):
+        with acting_as(Actor.command(name)):
             try:
                 return super().execute(*args, **options)
             except ValidationError as error:

@@ -1,0 +1,77 @@
+"""Demo finance records for the industrial template: credit profiles, the chains for credit overrides
+and write-offs, and per demo order a shipment, an invoice issued six weeks ago (so overdue), one
+payment confirmed and partly allocated and one waiting for finance; then the collection tasks."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from salesdesk.core.contextvars import acting_as, actor_for_user
+from salesdesk.demo.sales import _chain, _holder
+from salesdesk.finance import credit, invoicing, payments, receivables
+from salesdesk.sales import shipping
+from salesdesk.sales.models import SalesOrder, Warehouse
+
+LEVELS = ("A", "B", "C", "D")
+
+
+@transaction.atomic
+def add_demo_finance(company) -> dict:
+    clerk = _holder(company, "inside-sales-sbs")  # checks invoices, confirms payments (回款确认)
+    manager = _holder(company, "sales-manager") or clerk
+    if clerk is None:
+        return {"invoices": 0}
+    today = timezone.localdate()
+    _chain(company, credit.OVERRIDE_DOCUMENT, "信用特批", [
+        {"name": "销售经理审批", "approver": "positions", "positions": ["sales-manager", "materials-head"]},
+        {"name": "总经理审批", "approver": "positions", "positions": ["general-manager"],
+         "min_amount": Decimal("200000")},
+    ])
+    _chain(company, payments.WRITE_OFF_DOCUMENT, "坏账核销", [
+        {"name": "销售经理审核", "approver": "positions", "positions": ["sales-manager"]},
+        {"name": "总经理审批", "approver": "positions", "positions": ["general-manager"]},
+    ])
+    warehouse = Warehouse.objects.filter(company=company, code="WH-MAIN").first()
+    invoices = 0
+    for index, order in enumerate(SalesOrder.objects.filter(company=company, status=SalesOrder.Status.CONFIRMED)
+                                  .select_related("customer", "owner__user").order_by("pk")):
+        rep = order.owner
+        with acting_as(actor_for_user(manager.user, source="command")):
+            credit.set_profile(customer=order.customer, by=manager, level=LEVELS[index % 4],
+                               limit=Decimal("500000") if index % 4 < 3 else Decimal("0"),
+                               policy="cash" if index % 4 == 3 else "credit", payment_days=30)
+        if warehouse is None:
+            continue
+        lines = list(order.lines.all())
+        with acting_as(actor_for_user(clerk.user, source="command")):
+            shipment = shipping.create_shipment(order=order, by=clerk, warehouse=warehouse,
+                                                quantities={line.pk: line.quantity for line in lines})
+            if index % 4 == 3:  # cash before delivery: paid first
+                paid = payments.register(customer=order.customer, by=clerk, amount=order.amount, received_on=today)
+                payments.confirm(payment=paid, by=clerk)
+            shipping.release(shipment=shipment, shipped_on=today - datetime.timedelta(days=45))
+        with acting_as(actor_for_user(rep.user, source="command")):
+            invoice = invoicing.request_invoice(order=order, by=rep, kind="normal",
+                                                quantities={line.pk: line.quantity for line in lines})
+            invoicing.submit(invoice=invoice, by=rep)
+        with acting_as(actor_for_user(clerk.user, source="command")):
+            invoicing.check(invoice=invoice, by=clerk, approve=True)
+            invoice = invoicing.issue(invoice=invoice, by=clerk, invoice_number=f"4300{7000 + index:04d}",
+                                      issued_on=today - datetime.timedelta(days=44))
+            invoices += 1
+            if index % 4 == 3:
+                payments.allocate_oldest_first(payment=paid, by=clerk)
+                continue
+            part = (invoice.amount / 2).quantize(Decimal("0.01"))
+            paid = payments.register(customer=order.customer, by=clerk, amount=part,
+                                     received_on=today - datetime.timedelta(days=3), reference=f"CMB{index:05d}")
+            payments.confirm(payment=paid, by=clerk)
+            payments.allocate_oldest_first(payment=paid, by=clerk)
+        with acting_as(actor_for_user(rep.user, source="command")):
+            payments.register(customer=order.customer, by=rep, amount=Decimal("5000"), received_on=today,
+                              note="客户来电称已付款")
+    with acting_as(actor_for_user(clerk.user, source="command")):
+        tasks = receivables.refresh_collection_tasks(company=company)
+    return {"invoices": invoices, "collection_tasks": tasks["opened"]}
