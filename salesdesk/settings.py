@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "salesdesk.customers",
     "salesdesk.notifications",
     "salesdesk.approvals",
+    "salesdesk.documents",
     "salesdesk.sales",
     "salesdesk.finance",
     "salesdesk.reports",

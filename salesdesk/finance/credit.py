@@ -210,12 +210,6 @@ def request_override(*, order: SalesOrder, action: str, by, reason: str, amount:
     return approvals.submit(document=override, document_type=OVERRIDE_DOCUMENT, submitter=by)
 
 
-def _override_ended(status):
-    def handler(override, request):
-        CreditOverride.objects.filter(pk=override.pk).update(status=status)
-    return handler
-
-
 def _override_facts(override: CreditOverride):
     from salesdesk.approvals.registry import Facts
 
@@ -227,15 +221,15 @@ def register_approvals() -> None:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy
 
-    from salesdesk.approvals import registry
+    from salesdesk.documents.approval import register_document_type
 
-    registry.register(registry.DocumentType(
+    register_document_type(
         key=OVERRIDE_DOCUMENT, label=gettext_lazy("Credit override"), model=CreditOverride, facts=_override_facts,
         title=lambda o: f"{o.order.number} · {o.customer.name} · {o.get_action_display()}",
         url=lambda o: reverse("sales:order", args=[o.order_id]),
-        on_approved=_override_ended(CreditOverride.Status.APPROVED),
-        on_rejected=_override_ended(CreditOverride.Status.REJECTED),
-        on_returned=_override_ended(CreditOverride.Status.RETURNED),
-        on_withdrawn=_override_ended(CreditOverride.Status.WITHDRAWN),
+        approved=CreditOverride.Status.APPROVED,
+        rejected=CreditOverride.Status.REJECTED,
+        returned=CreditOverride.Status.RETURNED,
+        withdrawn=CreditOverride.Status.WITHDRAWN,
         without_chain="stall",  # credit beyond the rules always needs someone's yes
-    ))
+    )

@@ -11,6 +11,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.scope import ScopedManager
+from salesdesk.documents.models import CustomerDocument
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -43,7 +44,7 @@ OPEN_AMOUNT = models.F("amount") - models.F("paid_amount") - models.F("written_o
 OPEN_AMOUNT_ABOVE_ZERO = GreaterThan(OPEN_AMOUNT, 0)
 
 
-class Invoice(models.Model):
+class Invoice(CustomerDocument):
     class Kind(models.TextChoices):
         SPECIAL = "special", _("VAT special invoice (增值税专用发票)")
         NORMAL = "normal", _("VAT normal invoice (增值税普通发票)")
@@ -59,14 +60,8 @@ class Invoice(models.Model):
 
     RESERVING = (Status.DRAFT, Status.TO_CHECK, Status.CHECKED)
 
-    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
-    number = models.CharField(_("number"), max_length=32)
     order = models.ForeignKey("sales.SalesOrder", on_delete=models.PROTECT, related_name="invoices",
                               verbose_name=_("order"))
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="invoices",
-                                 verbose_name=_("customer"))
-    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="invoices",
-                              verbose_name=_("owner"))
     requested_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     kind = models.CharField(_("invoice type"), max_length=8, choices=Kind.choices, default=Kind.SPECIAL)
@@ -90,15 +85,6 @@ class Invoice(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     paid_amount = models.DecimalField(_("paid"), **MONEY, default=0)
     written_off_amount = models.DecimalField(_("written off"), **MONEY, default=0)
-    # Where the document was booked (issued): its owner's department and its customer's territory at
-    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
-    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
-    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+", editable=False, verbose_name=_("department when booked"))
-    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 
@@ -123,9 +109,6 @@ class Invoice(models.Model):
                    models.Index(OPEN_AMOUNT, name="invoice_open_amount"),
                    # The invoices of a period (sales report by invoices, collection analysis).
                    models.Index(fields=["company", "issued_on"], name="invoice_issued_on")]
-
-    def __str__(self):
-        return self.number
 
     @property
     def open_amount(self):
@@ -157,7 +140,7 @@ class InvoiceLine(models.Model):
 # --- payments (回款) and receivables (应收) ---------------------------------------------------------
 
 
-class Payment(models.Model):
+class Payment(CustomerDocument):
     """Money received from a customer (回款), registered by whoever hears of it and confirmed by finance
     against the bank statement; then allocated (核销) to invoices or contract installments. What is not
     allocated yet is the customer's unapplied balance; it may be refunded."""
@@ -172,12 +155,6 @@ class Payment(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         REJECTED = "rejected", _("not received")
 
-    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
-    number = models.CharField(_("number"), max_length=32)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="payments",
-                                 verbose_name=_("customer"))
-    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="payments",
-                              verbose_name=_("owner"))
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.TRANSFER)
     amount = models.DecimalField(_("amount"), **MONEY)
     received_on = models.DateField(_("received on"))
@@ -196,15 +173,6 @@ class Payment(models.Model):
     reject_reason = models.CharField(_("reason"), max_length=200, blank=True)
     allocated_amount = models.DecimalField(_("allocated"), **MONEY, default=0)
     refunded_amount = models.DecimalField(_("refunded"), **MONEY, default=0)
-    # Where the document was booked (confirmed): its owner's department and its customer's territory at
-    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
-    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
-    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+", editable=False, verbose_name=_("department when booked"))
-    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 

@@ -284,12 +284,6 @@ def _write_off_approved(write_off: WriteOff, request) -> None:
                                                     written_off_on=timezone.localdate())
 
 
-def _write_off_ended(status):
-    def handler(write_off, request):
-        WriteOff.objects.filter(pk=write_off.pk).update(status=status)
-    return handler
-
-
 def _write_off_facts(write_off: WriteOff):
     from salesdesk.approvals.registry import Facts
 
@@ -300,14 +294,14 @@ def register_approvals() -> None:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy
 
-    from salesdesk.approvals import registry
+    from salesdesk.documents.approval import register_document_type
 
-    registry.register(registry.DocumentType(
+    register_document_type(
         key=WRITE_OFF_DOCUMENT, label=gettext_lazy("Bad-debt write-off"), model=WriteOff, facts=_write_off_facts,
         title=lambda w: f"{w.invoice.number} · {w.customer.name} · {w.amount}",
         url=lambda w: reverse("finance:invoice", args=[w.invoice_id]),
-        on_approved=_write_off_approved, on_rejected=_write_off_ended(WriteOff.Status.REJECTED),
-        on_returned=_write_off_ended(WriteOff.Status.RETURNED),
-        on_withdrawn=_write_off_ended(WriteOff.Status.WITHDRAWN),
+        approved=_write_off_approved, rejected=WriteOff.Status.REJECTED,
+        returned=WriteOff.Status.RETURNED,
+        withdrawn=WriteOff.Status.WITHDRAWN,
         without_chain="stall",  # money leaves the books only with someone's approval
-    ))
+    )

@@ -181,38 +181,22 @@ def attach(*, contract: Contract, by, name: str, content: bytes, content_type: s
 # --- what the approval engine does with a contract ---------------------------------------------
 
 
-def _facts(contract: Contract):
-    from salesdesk.approvals.registry import Facts
-
-    lines = list(contract.lines.select_related("product__product_line"))
-    return Facts(amount=contract.amount, discount=contract.discount_percent, customer_level=contract.customer.level,
-                 product_lines=tuple(sorted({line.product.product_line.name for line in lines
-                                             if line.product.product_line_id})),
-                 owner_id=contract.owner_id, below_floor=any(line.below_floor for line in lines))
-
-
-def _moved(status):
-    def handler(contract, request):
-        values = {"status": status, "updated_at": timezone.now()}
-        if status == Contract.Status.ACTIVE:  # in force: booked where its owner and customer are now
-            values["booked_department_id"], values["booked_territory_id"] = booking_dimensions(
-                contract.owner_id, contract.customer)
-            if contract.signed_on is None:
-                values["signed_on"] = timezone.localdate()
-        Contract.objects.filter(pk=contract.pk).update(**values)
-    return handler
+def _in_force(contract, request) -> None:
+    """The review passed: the contract is in force, booked where its owner and customer are now."""
+    values = {"status": Contract.Status.ACTIVE, "updated_at": timezone.now()}
+    values["booked_department_id"], values["booked_territory_id"] = booking_dimensions(contract.owner_id,
+                                                                                       contract.customer)
+    if contract.signed_on is None:
+        values["signed_on"] = timezone.localdate()
+    Contract.objects.filter(pk=contract.pk).update(**values)
 
 
 def register_approvals() -> None:
-    from django.urls import reverse
     from django.utils.translation import gettext_lazy
 
-    from salesdesk.approvals import registry
+    from salesdesk.documents.approval import register_document_type
 
-    registry.register(registry.DocumentType(
-        key=REVIEW_DOCUMENT, label=gettext_lazy("Contract review"), model=Contract, facts=_facts,
-        title=lambda contract: f"{contract.number} · {contract.customer.name}",
-        url=lambda contract: reverse("sales:contract", args=[contract.pk]),
-        on_approved=_moved(Contract.Status.ACTIVE), on_rejected=_moved(Contract.Status.REJECTED),
-        on_returned=_moved(Contract.Status.DRAFT), on_withdrawn=_moved(Contract.Status.DRAFT),
-    ))
+    register_document_type(
+        key=REVIEW_DOCUMENT, label=gettext_lazy("Contract review"), model=Contract, url_name="sales:contract",
+        approved=_in_force, rejected=Contract.Status.REJECTED, returned=Contract.Status.DRAFT,
+        withdrawn=Contract.Status.DRAFT)

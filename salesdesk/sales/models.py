@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.scope import ScopedManager
 from salesdesk.customers.models import Channel, Level
+from salesdesk.documents.models import CustomerDocument
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 PRICE = {"max_digits": 16, "decimal_places": 4}
@@ -149,7 +150,57 @@ class PriceChange(models.Model):
         return f"{self.product} → {self.price}"
 
 
-class Quotation(models.Model):
+class PricedDocument(CustomerDocument):
+    """A document with priced lines (quotation, contract, order): its amount and the same at list
+    prices, so that the discount off the list is known."""
+
+    list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
+    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def discount_amount(self):
+        return self.list_amount - self.amount
+
+    @property
+    def discount_percent(self):
+        from decimal import Decimal
+
+        if not self.list_amount:
+            return Decimal(0)
+        return ((self.list_amount - self.amount) * 100 / self.list_amount).quantize(Decimal("0.01"))
+
+
+class PricedLine(models.Model):
+    """A line of a priced document: a product, a quantity, the list price, the discount, the price agreed
+    (its floor kept to show a price below it) and the tax rate; lines.py prices and copies them."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=16)
+    list_price = models.DecimalField(_("list price"), **PRICE)
+    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
+    unit_price = models.DecimalField(_("unit price"), **PRICE)
+    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"
+
+    @property
+    def below_floor(self) -> bool:
+        return self.floor_price is not None and self.unit_price < self.floor_price
+
+
+class Quotation(PricedDocument):
     """A quotation (报价单) to a customer. Revising a sent quotation makes a new version with the same
     number; the old one is kept as superseded. Prices below the floor need approval before it is
     sent."""
@@ -162,28 +213,18 @@ class Quotation(models.Model):
         LOST = "lost", _("lost")
         SUPERSEDED = "superseded", _("superseded by a new version")
 
-    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
-    number = models.CharField(_("number"), max_length=32)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next",
                                     verbose_name=_("previous version"))
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="quotations",
-                                 verbose_name=_("customer"))
     contact = models.ForeignKey("customers.Contact", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+", verbose_name=_("contact"))
-    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="quotations",
-                              verbose_name=_("owner"))
     title = models.CharField(_("subject"), max_length=200, blank=True)
     quoted_on = models.DateField(_("date"))
     valid_until = models.DateField(_("valid until"))
     terms = models.TextField(_("terms"), blank=True, help_text=_("Delivery, payment and other terms."))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
-    amount = models.DecimalField(_("amount"), **MONEY, default=0)
     lost_reason = models.CharField(_("reason lost"), max_length=200, blank=True)
     decided_on = models.DateField(_("won or lost on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
 
@@ -201,36 +242,14 @@ class Quotation(models.Model):
     def label(self) -> str:
         return f"{self.number} V{self.version}" if self.version > 1 else self.number
 
-    @property
-    def discount_amount(self):
-        return self.list_amount - self.amount
-
-    @property
-    def discount_percent(self):
-        from decimal import Decimal
-
-        if not self.list_amount:
-            return Decimal(0)
-        return ((self.list_amount - self.amount) * 100 / self.list_amount).quantize(Decimal("0.01"))
 
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
 
-class QuotationLine(models.Model):
+class QuotationLine(PricedLine):
     quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(default=0)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
-    unit = models.CharField(_("unit"), max_length=16)
-    list_price = models.DecimalField(_("list price"), **PRICE)
-    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
-    unit_price = models.DecimalField(_("unit price"), **PRICE)
-    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
-    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
-    amount = models.DecimalField(_("amount"), **MONEY)
 
     objects = ScopedManager()
 
@@ -239,15 +258,8 @@ class QuotationLine(models.Model):
         verbose_name_plural = _("quotation lines")
         ordering = ["quotation", "position", "id"]
 
-    def __str__(self):
-        return f"{self.product} × {self.quantity}"
 
-    @property
-    def below_floor(self) -> bool:
-        return self.floor_price is not None and self.unit_price < self.floor_price
-
-
-class Contract(models.Model):
+class Contract(PricedDocument):
     """A sales contract (合同). Reviewed through the approval engine (合同评审) before it is in force;
     its payment terms are installments (预付 / 发货 / 验收 / 尾款) that add up to its amount."""
 
@@ -259,12 +271,6 @@ class Contract(models.Model):
         COMPLETED = "completed", _("completed")
         TERMINATED = "terminated", _("terminated")
 
-    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
-    number = models.CharField(_("number"), max_length=32)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="contracts",
-                                 verbose_name=_("customer"))
-    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="contracts",
-                              verbose_name=_("owner"))
     quotation = models.ForeignKey(Quotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts",
                                   verbose_name=_("quotation"))
     title = models.CharField(_("subject"), max_length=200)
@@ -272,19 +278,7 @@ class Contract(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    amount = models.DecimalField(_("amount"), **MONEY, default=0)
-    list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
     terms = models.TextField(_("terms"), blank=True)
-    # Where the document was booked (in force): its owner's department and its customer's territory at
-    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
-    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
-    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+", editable=False, verbose_name=_("department when booked"))
-    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     objects = ScopedManager()
 
     class Meta:
@@ -300,28 +294,9 @@ class Contract(models.Model):
     def __str__(self):
         return self.number
 
-    @property
-    def discount_percent(self):
-        from decimal import Decimal
 
-        if not self.list_amount:
-            return Decimal(0)
-        return ((self.list_amount - self.amount) * 100 / self.list_amount).quantize(Decimal("0.01"))
-
-
-class ContractLine(models.Model):
+class ContractLine(PricedLine):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(default=0)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
-    unit = models.CharField(_("unit"), max_length=16)
-    list_price = models.DecimalField(_("list price"), **PRICE)
-    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
-    unit_price = models.DecimalField(_("unit price"), **PRICE)
-    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
-    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
-    amount = models.DecimalField(_("amount"), **MONEY)
 
     objects = ScopedManager()
 
@@ -329,13 +304,6 @@ class ContractLine(models.Model):
         verbose_name = _("contract line")
         verbose_name_plural = _("contract lines")
         ordering = ["contract", "position", "id"]
-
-    def __str__(self):
-        return f"{self.product} × {self.quantity}"
-
-    @property
-    def below_floor(self) -> bool:
-        return self.floor_price is not None and self.unit_price < self.floor_price
 
 
 class Installment(models.Model):
@@ -386,7 +354,7 @@ class ContractAttachment(models.Model):
         return self.name
 
 
-class SalesOrder(models.Model):
+class SalesOrder(PricedDocument):
     """A sales order (订单), from a contract or direct. Reviewed (订单评审) before it is confirmed; the
     order clerk (跟单员) follows it until everything is shipped."""
 
@@ -405,8 +373,6 @@ class SalesOrder(models.Model):
     # Orders that count as sales in the figures: agreed with the customer, whatever shipped since.
     SOLD = (Status.CONFIRMED, Status.PARTLY_SHIPPED, Status.SHIPPED, Status.CLOSED)
 
-    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
-    number = models.CharField(_("number"), max_length=32)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders",
                                  verbose_name=_("customer"))
     owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="orders", verbose_name=_("owner"))
@@ -419,19 +385,7 @@ class SalesOrder(models.Model):
     # The number an imported order had in the system it came from; empty for orders made here.
     external_number = models.CharField(_("former number"), max_length=64, null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    amount = models.DecimalField(_("amount"), **MONEY, default=0)
-    list_amount = models.DecimalField(_("amount at list prices"), **MONEY, default=0)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    # Where the document was booked (confirmed): its owner's department and its customer's territory at
-    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
-    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
-    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+", editable=False, verbose_name=_("department when booked"))
-    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     objects = ScopedManager()
 
     class Meta:
@@ -448,33 +402,11 @@ class SalesOrder(models.Model):
                    models.Index(fields=["company", "delivery_on", "id"], name="order_to_follow",
                                 condition=models.Q(status__in=["confirmed", "partly_shipped"]))]
 
-    def __str__(self):
-        return self.number
 
-    @property
-    def discount_percent(self):
-        from decimal import Decimal
-
-        if not self.list_amount:
-            return Decimal(0)
-        return ((self.list_amount - self.amount) * 100 / self.list_amount).quantize(Decimal("0.01"))
-
-
-class SalesOrderLine(models.Model):
+class SalesOrderLine(PricedLine):
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
     contract_line = models.ForeignKey(ContractLine, null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="order_lines")
-    position = models.PositiveSmallIntegerField(default=0)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
-    unit = models.CharField(_("unit"), max_length=16)
-    list_price = models.DecimalField(_("list price"), **PRICE)
-    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
-    unit_price = models.DecimalField(_("unit price"), **PRICE)
-    floor_price = models.DecimalField(_("floor price"), **PRICE, null=True, blank=True)
-    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
-    amount = models.DecimalField(_("amount"), **MONEY)
     shipped_quantity = models.DecimalField(_("shipped"), max_digits=14, decimal_places=3, default=0)
     invoiced_quantity = models.DecimalField(_("invoiced"), max_digits=14, decimal_places=3, default=0)
 
@@ -494,12 +426,6 @@ class SalesOrderLine(models.Model):
                                    name="order_line_invoiced_within_ordered"),
         ]
 
-    def __str__(self):
-        return f"{self.product} × {self.quantity}"
-
-    @property
-    def below_floor(self) -> bool:
-        return self.floor_price is not None and self.unit_price < self.floor_price
 
     @property
     def open_quantity(self):
@@ -554,7 +480,7 @@ class StockLevel(models.Model):
         return f"{self.warehouse} · {self.product}: {self.quantity}"
 
 
-class Shipment(models.Model):
+class Shipment(CustomerDocument):
     """A shipment (发货单) of an order's lines from one warehouse, possibly partial, possibly with free
     samples or gifts. Released (出库) it takes stock and counts as shipped on the order; the proof of
     delivery (回单) closes it."""
@@ -565,13 +491,7 @@ class Shipment(models.Model):
         DELIVERED = "delivered", _("delivered (回单)")
         CANCELLED = "cancelled", _("cancelled")
 
-    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
-    number = models.CharField(_("number"), max_length=32)
     order = models.ForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("order"))
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="shipments",
-                                 verbose_name=_("customer"))
-    owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="shipments",
-                              verbose_name=_("owner"))
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="shipments",
                                   verbose_name=_("warehouse"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -584,16 +504,6 @@ class Shipment(models.Model):
                                     help_text=_("Who signed, and where the signed delivery note is kept."))
     created_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("created by"))
-    # Where the document was booked (released): its owner's department and its customer's territory at
-    # that moment (org.selectors.booking_dimensions); reports and the aging group by these, so that
-    # a transfer or a reorganisation does not move past figures. Never changed afterwards.
-    booked_department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+", editable=False, verbose_name=_("department when booked"))
-    booked_territory = models.ForeignKey("org.Territory", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", editable=False, verbose_name=_("territory when booked"))
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     objects = ScopedManager()
 
     class Meta:
@@ -603,8 +513,6 @@ class Shipment(models.Model):
         constraints = [models.UniqueConstraint(fields=["company", "number"], name="shipment_number_unique")]
         indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["order"])]
 
-    def __str__(self):
-        return self.number
 
     @property
     def amount(self):

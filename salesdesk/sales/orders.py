@@ -167,22 +167,6 @@ def reopen(*, order: SalesOrder) -> SalesOrder:
 # --- what the approval engine does with an order --------------------------------------------------
 
 
-def _facts(order: SalesOrder):
-    from salesdesk.approvals.registry import Facts
-
-    lines = list(order.lines.select_related("product__product_line"))
-    return Facts(amount=order.amount, discount=order.discount_percent, customer_level=order.customer.level,
-                 product_lines=tuple(sorted({line.product.product_line.name for line in lines
-                                             if line.product.product_line_id})),
-                 owner_id=order.owner_id, below_floor=any(line.below_floor for line in lines))
-
-
-def _moved(status):
-    def handler(order, request):
-        SalesOrder.objects.filter(pk=order.pk).update(status=status, updated_at=timezone.now())
-    return handler
-
-
 def _confirmed(order, request) -> None:
     """The review passed: the gates (credit) have the last word, then the order is confirmed."""
     order = _locked(order)
@@ -194,17 +178,12 @@ def _confirmed(order, request) -> None:
 
 
 def register_approvals() -> None:
-    from django.urls import reverse
     from django.utils.translation import gettext_lazy
 
-    from salesdesk.approvals import registry
+    from salesdesk.documents.approval import register_document_type
 
-    registry.register(registry.DocumentType(
-        key=REVIEW_DOCUMENT, label=gettext_lazy("Order review"), model=SalesOrder, facts=_facts,
-        title=lambda order: f"{order.number} · {order.customer.name}",
-        url=lambda order: reverse("sales:order", args=[order.pk]),
-        on_approved=_confirmed, on_rejected=_moved(SalesOrder.Status.REJECTED),
-        on_returned=_moved(SalesOrder.Status.DRAFT), on_withdrawn=_moved(SalesOrder.Status.DRAFT),
-        # Without a review chain an order is confirmed as it is submitted.
-        without_chain="approve",
-    ))
+    register_document_type(
+        key=REVIEW_DOCUMENT, label=gettext_lazy("Order review"), model=SalesOrder, url_name="sales:order",
+        approved=_confirmed, rejected=SalesOrder.Status.REJECTED, returned=SalesOrder.Status.DRAFT,
+        withdrawn=SalesOrder.Status.DRAFT,
+        without_chain="approve")  # without a review chain an order is confirmed as it is submitted

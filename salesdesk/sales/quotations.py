@@ -140,32 +140,13 @@ def mark_lost(*, quotation: Quotation, reason: str, on: datetime.date | None = N
 # --- what the approval engine does with a quotation ---------------------------------------------
 
 
-def _facts(quotation: Quotation):
-    from salesdesk.approvals.registry import Facts
-
-    lines = list(quotation.lines.select_related("product__product_line"))
-    return Facts(amount=quotation.amount, discount=quotation.discount_percent, customer_level=quotation.customer.level,
-                 product_lines=tuple(sorted({line.product.product_line.name for line in lines
-                                             if line.product.product_line_id})),
-                 owner_id=quotation.owner_id, below_floor=any(line.below_floor for line in lines))
-
-
-def _moved(status):
-    def handler(quotation, request):
-        Quotation.objects.filter(pk=quotation.pk).update(status=status, updated_at=timezone.now())
-    return handler
-
-
 def register_approvals() -> None:
-    from django.urls import reverse
     from django.utils.translation import gettext_lazy
 
-    from salesdesk.approvals import registry
+    from salesdesk.documents.approval import register_document_type
 
-    registry.register(registry.DocumentType(
-        key=DISCOUNT_DOCUMENT, label=gettext_lazy("Quotation below the floor price"), model=Quotation, facts=_facts,
-        title=lambda quotation: f"{quotation.label} · {quotation.customer.name}",
-        url=lambda quotation: reverse("sales:quotation", args=[quotation.pk]),
-        on_approved=_moved(Quotation.Status.SENT), on_rejected=_moved(Quotation.Status.DRAFT),
-        on_returned=_moved(Quotation.Status.DRAFT), on_withdrawn=_moved(Quotation.Status.DRAFT),
-    ))
+    register_document_type(
+        key=DISCOUNT_DOCUMENT, label=gettext_lazy("Quotation below the floor price"), model=Quotation,
+        url_name="sales:quotation", title=lambda quotation: f"{quotation.label} · {quotation.customer.name}",
+        approved=Quotation.Status.SENT, rejected=Quotation.Status.DRAFT, returned=Quotation.Status.DRAFT,
+        withdrawn=Quotation.Status.DRAFT)

@@ -4,6 +4,7 @@ customer) and a Ticket hanging off it (like an order), plus a model with no scop
 from django.db import models
 
 from salesdesk.core.scope import ScopedManager
+from salesdesk.documents.models import CustomerDocument, Document
 
 
 class Account(models.Model):
@@ -50,3 +51,25 @@ class Memo(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ExpenseClaim(Document):
+    """A document of a kind still to come (an expense claim: no customer, no lines), made from the
+    document kernel unchanged, to show that the kernel carries such documents."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft"
+        IN_REVIEW = "in_review", "in review"
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    objects = ScopedManager()
+
+
+class Complaint(CustomerDocument):
+    """A document about a customer (a complaint), also from the kernel unchanged."""
+
+    status = models.CharField(max_length=16, default="open", db_index=True)
+    objects = ScopedManager()
