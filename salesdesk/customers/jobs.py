@@ -88,7 +88,7 @@ def export_key(employee, query: str) -> str:
 def run_export(job, progress) -> JobResult:
     from .exports import write_customers
     from .selectors import sees_full_mobiles
-    from .views import customers_for_query
+    from .views.customers import customers_for_query
 
     user = job.started_by.user
     queryset = customers_for_query(user, job.company, QueryDict(job.params.get("query", "")))

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import views, views_imports, views_leads, views_plans, views_settings, views_visitors
+from .views import customers as views
+from .views import imports as views_imports
+from .views import leads as views_leads
+from .views import plans as views_plans
+from .views import settings as views_settings
+from .views import visitors as views_visitors
 
 app_name = "customers"
 

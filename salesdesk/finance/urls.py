@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views, views_payments, views_receivables, views_settings
+from .views import invoices as views
+from .views import payments as views_payments
+from .views import receivables as views_receivables
+from .views import settings as views_settings
 
 app_name = "finance"
 

@@ -1,14 +1,12 @@
 from django.urls import path
 
-from . import (
-    views_contracts,
-    views_imports,
-    views_orders,
-    views_products,
-    views_quotations,
-    views_settings,
-    views_shipping,
-)
+from .views import contracts as views_contracts
+from .views import imports as views_imports
+from .views import orders as views_orders
+from .views import products as views_products
+from .views import quotations as views_quotations
+from .views import settings as views_settings
+from .views import shipping as views_shipping
 
 app_name = "sales"
 

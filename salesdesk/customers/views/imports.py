@@ -22,10 +22,10 @@ from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.jobs import services as jobs
 from salesdesk.jobs.views import progress_context
 
-from . import imports, previews
-from .jobs import IMPORT, IMPORT_CHECK, import_key, import_url
-from .models import CustomerPool, ImportJob
-from .views import company_of
+from .. import imports, previews
+from ..jobs import IMPORT, IMPORT_CHECK, import_key, import_url
+from ..models import CustomerPool, ImportJob
+from .customers import company_of
 
 MAX_UPLOAD = 30 * 1024 * 1024
 

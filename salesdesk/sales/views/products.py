@@ -19,10 +19,10 @@ from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 from salesdesk.org.access import current_company
 
-from . import pricing, selectors, services
-from .capabilities import PRICING
-from .forms import CheckForm, PriceChangeForm, PriceListForm, ProductFilter, ProductForm
-from .models import PriceChange, PriceList, PriceListItem, Product
+from .. import pricing, selectors, services
+from ..capabilities import PRICING
+from ..forms import CheckForm, PriceChangeForm, PriceListForm, ProductFilter, ProductForm
+from ..models import PriceChange, PriceList, PriceListItem, Product
 
 
 def _company(request):

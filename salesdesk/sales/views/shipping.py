@@ -21,12 +21,12 @@ from salesdesk.core.access import actor_of, capability_required
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.access import current_company
 
-from . import shipping
-from .capabilities import SHIP_GOODS
-from .forms import WarehouseForm
-from .models import Product, SalesOrder, Shipment, ShipmentLine, Warehouse
-from .selectors import shipments_for
-from .views_quotations import _errors
+from .. import shipping
+from ..capabilities import SHIP_GOODS
+from ..forms import WarehouseForm
+from ..models import Product, SalesOrder, Shipment, ShipmentLine, Warehouse
+from ..selectors import shipments_for
+from .quotations import _errors
 
 
 def may_keep_stock(user) -> bool:

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.models import Employee
 
-from . import selectors, visit_plans
-from .forms import VisitPlanForm
-from .models import VisitPlan
-from .views import _back, manages_customers
+from .. import selectors, visit_plans
+from ..forms import VisitPlanForm
+from ..models import VisitPlan
+from .customers import _back, manages_customers
 
 PICK_LIMIT = 20
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from salesdesk.org.access import current_company, org_admin_required
 
-from .forms import FinanceSettingsForm
-from .models import FinanceSettings
-from .settings_services import update_finance_settings
+from ..forms import FinanceSettingsForm
+from ..models import FinanceSettings
+from ..settings_services import update_finance_settings
 
 
 @org_admin_required

@@ -21,9 +21,9 @@ from salesdesk.approvals.selectors import requests_for_document
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 
-from . import quotations, selectors
-from .forms import LostForm, QuotationForm, line_rows
-from .models import Quotation
+from .. import quotations, selectors
+from ..forms import LostForm, QuotationForm, line_rows
+from ..models import Quotation
 
 PICK_LIMIT = 20
 

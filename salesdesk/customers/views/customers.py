@@ -24,8 +24,8 @@ from salesdesk.org.access import current_company
 from salesdesk.org.models import Company, Employee
 from salesdesk.org.versions import is_org_admin
 
-from . import scenes, selectors, services
-from .forms import (
+from .. import scenes, selectors, services
+from ..forms import (
     BatchForm,
     ContactForm,
     CustomerFilterForm,
@@ -35,7 +35,7 @@ from .forms import (
     ReasonForm,
     TransferForm,
 )
-from .models import Customer, CustomerPool
+from ..models import Customer, CustomerPool
 
 PER_PAGE = 30
 
@@ -124,8 +124,8 @@ def customer_export(request):
     beyond that as a background job whose page offers the file when it is ready."""
     from salesdesk.jobs.services import start_job
 
-    from .exports import export_customers
-    from .jobs import EXPORT, export_key
+    from ..exports import export_customers
+    from ..jobs import EXPORT, export_key
 
     company = company_of(request)
     _form, _scene, queryset = _filtered_customers(request, company)
@@ -155,7 +155,7 @@ def customer_batch(request):
     data = form.cleaned_data
     action = data["action"]
     if action == "export":
-        from .exports import export_customers
+        from ..exports import export_customers
 
         return export_customers(request, selectors.owned_customers(request.user).filter(pk__in=data["ids"]))
     customers = list(Customer.objects.restrict(request.user, "change").filter(pk__in=data["ids"]))
@@ -533,7 +533,7 @@ def handover(request, employee_pk):
     customers = Customer.objects.restrict(request.user, "change").filter(owner=employee) if employee else None
     if employee is None or not manages_customers(request.user):
         raise Http404
-    from .models import Lead
+    from ..models import Lead
 
     leads = Lead.objects.restrict(request.user, "change").filter(
         owner=employee, status__in=[Lead.Status.NEW, Lead.Status.FOLLOWING])
@@ -580,7 +580,7 @@ def customer_merge(request, pk):
 def analytics(request):
     from django.utils.dateparse import parse_date
 
-    from . import analytics as figures
+    from .. import analytics as figures
 
     company_of(request)
     today = timezone.localdate()

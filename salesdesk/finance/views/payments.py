@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.sales.models import Installment
 
-from . import payments
-from .capabilities import CONFIRM_PAYMENTS
-from .forms import PaymentForm
-from .models import Allocation, Invoice, Payment
-from .selectors import payments_for
-from .views import amount_from, errors
+from .. import payments
+from ..capabilities import CONFIRM_PAYMENTS
+from ..forms import PaymentForm
+from ..models import Allocation, Invoice, Payment
+from ..selectors import payments_for
+from .invoices import amount_from, errors
 
 
 @login_required

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import get_scoped_or_404
 
-from . import selectors, services
-from .forms import AssignLeadForm, CustomerForm, FollowUpForm, LeadFilterForm, LeadForm, ReasonForm
-from .models import Customer, Lead
-from .views import PER_PAGE, company_of, manages_customers, saved_scenes_context
+from .. import selectors, services
+from ..forms import AssignLeadForm, CustomerForm, FollowUpForm, LeadFilterForm, LeadForm, ReasonForm
+from ..models import Customer, Lead
+from .customers import PER_PAGE, company_of, manages_customers, saved_scenes_context
 
 
 @login_required

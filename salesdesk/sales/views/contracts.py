@@ -20,10 +20,10 @@ from salesdesk.approvals.selectors import requests_for_document
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 
-from . import contracts, selectors
-from .forms import AttachmentForm, ContractForm, installment_rows, line_rows
-from .models import Contract, ContractAttachment, Quotation
-from .views_quotations import _errors, _line_inputs
+from .. import contracts, selectors
+from ..forms import AttachmentForm, ContractForm, installment_rows, line_rows
+from ..models import Contract, ContractAttachment, Quotation
+from .quotations import _errors, _line_inputs
 
 
 @login_required

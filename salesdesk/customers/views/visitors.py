@@ -22,9 +22,9 @@ from salesdesk.core.forms import BootstrapForm
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.models import Department, Employee
 
-from . import services, visitors
-from .models import LeadSource, RotationMember, VisitorDay, VisitorRegistration
-from .views import company_of
+from .. import services, visitors
+from ..models import LeadSource, RotationMember, VisitorDay, VisitorRegistration
+from .customers import company_of
 
 
 class RegisterForm(BootstrapForm):

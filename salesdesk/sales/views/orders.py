@@ -19,10 +19,10 @@ from salesdesk.approvals.selectors import requests_for_document
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 
-from . import orders, selectors
-from .forms import OrderForm, OrderFromContractForm, line_rows
-from .models import Contract, SalesOrder
-from .views_quotations import _errors, _line_inputs
+from .. import orders, selectors
+from ..forms import OrderForm, OrderFromContractForm, line_rows
+from ..models import Contract, SalesOrder
+from .quotations import _errors, _line_inputs
 
 
 @login_required

@@ -18,9 +18,9 @@ from salesdesk.org.access import org_admin_required
 from salesdesk.org.forms import DepartmentChoiceField, departments_in_tree_order
 from salesdesk.org.models import Department
 
-from . import settings_services
-from .models import CustomerClass, CustomerPool, LeadSource, TeamRouting
-from .views import company_of
+from .. import settings_services
+from ..models import CustomerClass, CustomerPool, LeadSource, TeamRouting
+from .customers import company_of
 
 ClassRows = modelformset_factory(CustomerClass, fields=["name", "stage", "sort_order", "is_active"], extra=1)
 SourceRows = modelformset_factory(LeadSource, fields=["name", "sort_order", "is_active"], extra=1)

@@ -27,8 +27,8 @@ from salesdesk.customers.models import ImportJob
 from salesdesk.jobs import services as jobs
 from salesdesk.jobs.views import progress_context
 
-from . import history
-from .jobs import ORDER_CHECK, ORDER_IMPORT, import_key, import_url, orders_checked
+from .. import history
+from ..jobs import ORDER_CHECK, ORDER_IMPORT, import_key, import_url, orders_checked
 
 MAX_UPLOAD = 30 * 1024 * 1024
 

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from salesdesk.core.scope import get_scoped_or_404, scope_for
 from salesdesk.sales.models import SalesOrder
 
-from . import invoicing
-from .models import Invoice
-from .payments import RECEIVABLE
-from .selectors import invoices_for
+from .. import invoicing
+from ..models import Invoice
+from ..payments import RECEIVABLE
+from ..selectors import invoices_for
 
 
 def amount_from(text: str) -> Decimal:

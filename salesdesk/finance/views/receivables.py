@@ -21,12 +21,12 @@ from salesdesk.core.downloads import xlsx_response
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.sales.models import SalesOrder
 
-from . import credit, payments, receivables
-from .capabilities import CREDIT
-from .forms import CollectionNoteForm, CreditProfileForm, PeriodForm
-from .models import CollectionTask, CreditProfile, Invoice
-from .selectors import collection_tasks_for, customers_for_finance
-from .views import amount_from, errors
+from .. import credit, payments, receivables
+from ..capabilities import CREDIT
+from ..forms import CollectionNoteForm, CreditProfileForm, PeriodForm
+from ..models import CollectionTask, CreditProfile, Invoice
+from ..selectors import collection_tasks_for, customers_for_finance
+from .invoices import amount_from, errors
 
 
 def _aging_workbook(result: receivables.Aging) -> bytes:

@@ -1,0 +1,2 @@
+"""The finance pages: invoices (with the helpers the other pages share), payments, receivables and
+credit, settings."""
