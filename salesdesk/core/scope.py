@@ -235,7 +235,12 @@ def _provider() -> ScopeSource:
 
 
 def scope_for(user, refresh: bool = False) -> UserScope:
-    """The user's scope, computed once and cached on the user object (one per request)."""
+    """The user's scope, computed once and cached on the user object (one per request). An Actor may
+    stand for its user (restrict(request.actor) is restrict(request.user))."""
+    from .access import Actor
+
+    if isinstance(user, Actor):
+        user = user.user
     cached = getattr(user, "_salesdesk_scope", None)
     if cached is not None and not refresh:
         return cached

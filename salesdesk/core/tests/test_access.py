@@ -126,3 +126,12 @@ def test_a_refused_page_is_a_403_in_the_users_language(small_org, language, text
     assert response.status_code == 403
     page = response.content.decode()
     assert text in page and "<html" in page and "Forbidden</h1>" not in page
+
+
+@pytest.mark.django_db
+def test_an_actor_restricts_like_its_user(small_org):
+    from salesdesk.org.models import Employee
+
+    user = small_org.user("superior")
+    assert set(Employee.objects.restrict(actor_of(user))) == set(Employee.objects.restrict(user))
+    assert not Employee.objects.restrict(Actor.command("nobody")).exists()  # a command reads nothing by scope
