@@ -47,12 +47,6 @@ _NULLABLE = {"parent", "reports_to"}
 # --- who may do what ------------------------------------------------------------------------
 
 
-def employee_of(user) -> Employee | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Employee.objects.filter(user_id=user.pk, status=Employee.Status.ACTIVE).first()
-
-
 def is_org_admin(user) -> bool:
     """System administrators and holders of a position with the `org_admin` capability."""
     return actor_of(user).is_org_admin

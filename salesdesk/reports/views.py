@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from salesdesk.core.downloads import xlsx_response
 from salesdesk.finance import receivables
 from salesdesk.jobs.views import progress_context
-from salesdesk.org.versions import employee_of
 from salesdesk.sales.models import Contract
 
 from . import collection as collecting
@@ -145,7 +144,7 @@ def _statistics(request, contracts_queryset):
     if jobs.is_large(contracts_queryset):
         # A whole company's contracts take seconds to add up: a background job does it, the fragment
         # shows its progress and then the figures (kept on the job for a few minutes).
-        employee = employee_of(request.user)
+        employee = request.actor.employee
         if employee is not None:
             query = request.GET.copy()
             query.pop("part", None)
@@ -205,7 +204,7 @@ def collection(request):
                                             owner=request.GET.get("owner", ""))
     pending = computed_at = None
     large = request.GET.get("format") != "xlsx" and jobs.is_large(invoices)
-    employee = employee_of(request.user) if large else None
+    employee = request.actor.employee if large else None
     if employee is not None:
         # Many invoices: the analysis runs as a background job; the page shows its progress, then
         # (loaded again) the cached figures.

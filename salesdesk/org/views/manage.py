@@ -28,7 +28,6 @@ from ..forms import (
 )
 from ..models import Assignment, Company, Department, Employee, Position
 from ..orgfile import set_scope
-from ..versions import employee_of
 
 
 def managed(request, model, company_field: str = "company", **lookup):
@@ -36,7 +35,7 @@ def managed(request, model, company_field: str = "company", **lookup):
     any company); anything else is a 404."""
     queryset = model._default_manager.all()
     if not request.user.is_superuser:
-        employee = employee_of(request.user)
+        employee = request.actor.employee
         if employee is None:
             raise Http404
         queryset = queryset.filter(**{f"{company_field}_id": employee.company_id})

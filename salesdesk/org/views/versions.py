@@ -205,7 +205,7 @@ def change_set_create(request):
         raise PermissionDenied(_("There is no company to plan changes for."))
     form = ChangeSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        drafter = versions.employee_of(request.user)
+        drafter = request.actor.employee
         try:
             change_set = versions.draft_change_set(
                 company=company, title=form.cleaned_data["title"], description=form.cleaned_data["description"],
@@ -222,7 +222,7 @@ def change_set_create(request):
 
 def _render_change_set(request, change_set, *, operation_form=None, submit_form=None, approve_form=None,
                        reject_form=None, error="", status=200):
-    me = versions.employee_of(request.user)
+    me = request.actor.employee
     is_draft = change_set.status == OrgChangeSet.Status.DRAFT
     can_edit = is_draft and versions.is_org_admin(request.user)
     can_decide = (change_set.status == OrgChangeSet.Status.SUBMITTED and me is not None
@@ -300,7 +300,7 @@ def change_set_submit(request, pk):
 
 def _refuse_decision(request, change_set):
     """A page saying why this person cannot decide now, or None when they can."""
-    me = versions.employee_of(request.user)
+    me = request.actor.employee
     if change_set.status != OrgChangeSet.Status.SUBMITTED:
         return _render_change_set(request, change_set, status=400, error=_(
             "Only a submitted change set can be decided; this one is %(status)s.")
@@ -324,7 +324,7 @@ def change_set_approve(request, pk):
     form = ApproveForm(request.POST)
     if form.is_valid():
         try:
-            versions.approve(change_set=change_set, by=versions.employee_of(request.user),
+            versions.approve(change_set=change_set, by=request.actor.employee,
                              comment=form.cleaned_data["comment"])
         except PermissionDenied as error:
             return _render_change_set(request, change_set, error=str(error), status=403)
@@ -347,7 +347,7 @@ def change_set_reject(request, pk):
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            versions.reject(change_set=change_set, by=versions.employee_of(request.user),
+            versions.reject(change_set=change_set, by=request.actor.employee,
                             comment=form.cleaned_data["comment"])
         except PermissionDenied as error:
             return _render_change_set(request, change_set, error=str(error), status=403)
