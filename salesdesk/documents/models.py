@@ -33,11 +33,19 @@ class Document(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # How each status looks on pages (a Bootstrap colour name); statuses not named here are grey.
+    STATUS_TONES: dict[str, str] = {}
+    DEFAULT_TONE = "secondary"
+
     class Meta:
         abstract = True
 
     def __str__(self):
         return self.number
+
+    @property
+    def status_tone(self) -> str:
+        return self.STATUS_TONES.get(self.status, self.DEFAULT_TONE)
 
 
 class CustomerDocument(Document):
@@ -46,3 +54,25 @@ class CustomerDocument(Document):
 
     class Meta:
         abstract = True
+
+
+class Attachment(models.Model):
+    """A file kept with a document (a signed contract scan, a complaint's photos, an expense
+    claim's receipts). A concrete model adds the foreign key to its document; the file is stored in
+    the database so a backup holds everything, and it is seen by whoever may see the document."""
+
+    name = models.CharField(_("file"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name

@@ -58,6 +58,9 @@ class Invoice(CustomerDocument):
         RECEIVED = "received", _("received by the customer")
         CANCELLED = "cancelled", _("cancelled")
 
+    STATUS_TONES = {"received": "success", "issued": "success", "mailed": "success", "to_check": "warning",
+                    "cancelled": "danger"}
+
     RESERVING = (Status.DRAFT, Status.TO_CHECK, Status.CHECKED)
 
     order = models.ForeignKey("sales.SalesOrder", on_delete=models.PROTECT, related_name="invoices",
@@ -154,6 +157,9 @@ class Payment(CustomerDocument):
         REGISTERED = "registered", _("waiting for finance")
         CONFIRMED = "confirmed", _("confirmed")
         REJECTED = "rejected", _("not received")
+
+    STATUS_TONES = {"confirmed": "success", "registered": "warning"}
+    DEFAULT_TONE = "danger"
 
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.TRANSFER)
     amount = models.DecimalField(_("amount"), **MONEY)

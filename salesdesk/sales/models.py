@@ -11,11 +11,12 @@
 """
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.scope import ScopedManager
 from salesdesk.customers.models import Channel, Level
-from salesdesk.documents.models import CustomerDocument
+from salesdesk.documents.models import Attachment, CustomerDocument
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 PRICE = {"max_digits": 16, "decimal_places": 4}
@@ -213,6 +214,9 @@ class Quotation(PricedDocument):
         LOST = "lost", _("lost")
         SUPERSEDED = "superseded", _("superseded by a new version")
 
+    STATUS_TONES = {"won": "success", "lost": "danger", "draft": "secondary"}
+    DEFAULT_TONE = "info"
+
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next",
                                     verbose_name=_("previous version"))
@@ -270,6 +274,8 @@ class Contract(PricedDocument):
         REJECTED = "rejected", _("rejected")
         COMPLETED = "completed", _("completed")
         TERMINATED = "terminated", _("terminated")
+
+    STATUS_TONES = {"active": "success", "rejected": "danger", "terminated": "danger", "in_review": "warning"}
 
     quotation = models.ForeignKey(Quotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts",
                                   verbose_name=_("quotation"))
@@ -333,25 +339,17 @@ class Installment(models.Model):
         return f"{self.contract} {self.get_kind_display()} {self.amount}"
 
 
-class ContractAttachment(models.Model):
+class ContractAttachment(Attachment):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="attachments")
-    name = models.CharField(_("file"), max_length=200)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    content = models.BinaryField(editable=False)
-    uploaded_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = ScopedManager()
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+    class Meta(Attachment.Meta):
         ordering = ["contract", "uploaded_at"]
 
-    def __str__(self):
-        return self.name
+    @property
+    def download_url(self) -> str:
+        return reverse("sales:contract_attachment", args=[self.contract_id, self.pk])
 
 
 class SalesOrder(PricedDocument):
@@ -368,6 +366,9 @@ class SalesOrder(PricedDocument):
         CANCELLED = "cancelled", _("cancelled")
         # A historical order brought in complete: nothing left to follow, ship or count as open.
         CLOSED = "closed", _("closed")
+
+    STATUS_TONES = {"confirmed": "success", "shipped": "success", "closed": "success",
+                    "rejected": "danger", "cancelled": "danger", "in_review": "warning"}
 
     TO_FOLLOW = (Status.CONFIRMED, Status.PARTLY_SHIPPED)
     # Orders that count as sales in the figures: agreed with the customer, whatever shipped since.
@@ -490,6 +491,8 @@ class Shipment(CustomerDocument):
         RELEASED = "released", _("released (出库)")
         DELIVERED = "delivered", _("delivered (回单)")
         CANCELLED = "cancelled", _("cancelled")
+
+    STATUS_TONES = {"delivered": "success", "released": "info", "cancelled": "danger"}
 
     order = models.ForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("order"))
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="shipments",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import get_scoped_or_404, scope_for
+from salesdesk.documents.pages import page_context
 from salesdesk.sales.models import SalesOrder
 
 from .. import invoicing
@@ -82,6 +83,7 @@ def invoice_detail(request, pk: int):
     today = timezone.localdate()
     receivable = invoice.status in RECEIVABLE
     return render(request, "finance/invoice_detail.html", {
+        **page_context(request, invoice),
         "invoice": invoice, "lines": invoice.lines.select_related("product", "order_line"),
         "is_requester": me == invoice.requested_by_id, "may_check": invoicing.may_check(request.user),
         "receivable": receivable,

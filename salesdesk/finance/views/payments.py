@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.documents.pages import page_context
 from salesdesk.sales.models import Installment
 
 from .. import payments
@@ -80,6 +81,7 @@ def payment_detail(request, pk: int):
     may_confirm = payments.may_confirm(request.user)
     invoices, installments = _open_targets(payment) if may_confirm and payment.status == "confirmed" else ([], [])
     return render(request, "finance/payment_detail.html", {
+        **page_context(request, payment),
         "payment": payment, "may_confirm": may_confirm, "open_invoices": invoices, "open_installments": installments,
         "allocations": payment.allocations.select_related("invoice", "installment__contract", "allocated_by"),
         "refunds": payment.refunds.select_related("refunded_by"),

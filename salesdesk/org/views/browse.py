@@ -4,7 +4,6 @@ and detail goes through the data scope."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
@@ -13,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from salesdesk.audit import selectors as audit_selectors
 from salesdesk.core.scope import MODULES, ScopeLevel, get_scoped_or_404, scope_for
 
 from .. import chart as org_chart
@@ -293,50 +293,6 @@ def employee(request, pk):
 
 def timeline_of(person: Employee, assignment_ids, limit: int = TIMELINE_LIMIT) -> list:
     """The person's audit timeline, newest first: changes to the employee record and to the
-    positions they took or left. Each entry gets `fields`: [(label, before, after)]."""
-    from salesdesk.audit import registry
-    from salesdesk.audit.models import AuditEntry
-    from salesdesk.audit.views import changed_fields
-
-    entries = list(registry.timeline_for(person).select_related("content_type")[:limit])
-    if assignment_ids:
-        entries += list(AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Assignment),
-            object_id__in=[str(pk) for pk in assignment_ids],
-        ).select_related("content_type").order_by("-at", "-id")[:limit])
-    entries.sort(key=lambda entry: (entry.at, entry.pk), reverse=True)
-    entries = entries[:limit]
-    own_type = ContentType.objects.get_for_model(Employee)
-    names = _related_names(entries)
-    for entry in entries:
-        model = entry.content_type.model_class()
-        entry.fields = [
-            (label, names.get((model, name, before), before), names.get((model, name, after), after))
-            for name, (label, before, after) in zip(entry.changes or {}, changed_fields(entry), strict=True)
-            if name != "id"
-        ]
-        entry.about_other = entry.content_type_id != own_type.pk
-    return entries
-
-
-def _related_names(entries) -> dict:
-    """{(model, field name, shown id): name} for the foreign keys in the entries' changes, so
-    the timeline says "销售代表" rather than "12". One query per related model."""
-    wanted: dict = {}
-    for entry in entries:
-        model = entry.content_type.model_class()
-        for name, values in (entry.changes or {}).items():
-            try:
-                field = model._meta.get_field(name) if model else None
-            except Exception:
-                continue
-            if field is not None and field.many_to_one and field.related_model is not None:
-                for value in values or []:
-                    if isinstance(value, int):
-                        wanted.setdefault(field.related_model, {}).setdefault(value, []).append((model, name))
-    result = {}
-    for related, ids in wanted.items():
-        for pk, obj in related._default_manager.in_bulk(list(ids)).items():
-            for model, name in ids[pk]:
-                result[(model, name, str(pk))] = str(obj)
-    return result
+    positions they took or left."""
+    return audit_selectors.timeline(person, related={Assignment: assignment_ids}, company=person.company,
+                                    limit=limit)

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesdesk.approvals.selectors import requests_for_document
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
+from salesdesk.documents.pages import page_context
 
 from .. import contracts, selectors
 from ..forms import AttachmentForm, ContractForm, installment_rows, line_rows
@@ -96,12 +97,13 @@ def contract_edit(request, pk: int | None = None):
 @login_required
 def contract_detail(request, pk: int):
     contract = get_scoped_or_404(Contract.objects.select_related("customer", "owner", "quotation"), request.user, pk=pk)
-    can_change = Contract.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    installments = list(contract.installments.all())
     return render(request, "sales/contract_detail.html", {
-        "contract": contract, "lines": contract.lines.select_related("product"), "can_change": can_change,
-        "installments": contract.installments.all(), "attachments": contract.attachments.select_related("uploaded_by"),
-        "approvals": requests_for_document(request.user, contract), "attachment_form": AttachmentForm(),
-        "planned": sum((item.amount for item in contract.installments.all()), 0),
+        **page_context(request, contract,
+                       attachments=contract.attachments.defer("content").select_related("uploaded_by"),
+                       attach_url=reverse("sales:contract_attach", args=[contract.pk])),
+        "contract": contract, "lines": contract.lines.select_related("product"), "installments": installments,
+        "planned": sum((item.amount for item in installments), 0),
     })
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesdesk.approvals.selectors import requests_for_document
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
+from salesdesk.documents.pages import page_context
 
 from .. import orders, selectors
 from ..forms import OrderForm, OrderFromContractForm, line_rows
@@ -83,10 +83,9 @@ def order_edit(request, pk: int | None = None):
 @login_required
 def order_detail(request, pk: int):
     order = get_scoped_or_404(SalesOrder.objects.select_related("customer", "owner", "contract"), request.user, pk=pk)
-    can_change = SalesOrder.objects.restrict(request.user, "change").filter(pk=pk).exists()
     return render(request, "sales/order_detail.html", {
-        "order": order, "lines": order.lines.select_related("product"), "can_change": can_change,
-        "approvals": requests_for_document(request.user, order),
+        **page_context(request, order),
+        "order": order, "lines": order.lines.select_related("product"),
         "shipments": order.shipments.restrict(request.user).order_by("created_at"),
         "invoices": order.invoices.restrict(request.user).order_by("created_at"), "late": order.status in SalesOrder.TO_FOLLOW
         and order.delivery_on < timezone.localdate(),

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesdesk.approvals.selectors import requests_for_document
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
+from salesdesk.documents.pages import page_context
 
 from .. import quotations, selectors
 from ..forms import LostForm, QuotationForm, line_rows
@@ -113,13 +113,12 @@ def quotation_edit(request, pk: int | None = None):
 def quotation_detail(request, pk: int):
     quotation = get_scoped_or_404(Quotation.objects.select_related("customer", "contact", "owner", "previous"),
                                   request.user, pk=pk)
-    can_change = Quotation.objects.restrict(request.user, "change").filter(pk=pk).exists()
     versions = Quotation.objects.restrict(request.user).filter(company_id=quotation.company_id,
                                                                number=quotation.number).order_by("version")
     return render(request, "sales/quotation_detail.html", {
-        "quotation": quotation, "lines": quotation.lines.select_related("product"), "can_change": can_change,
-        "versions": versions, "lost_form": LostForm(), "approvals": requests_for_document(request.user, quotation),
-        "below_floor": quotations.below_floor(quotation),
+        **page_context(request, quotation),
+        "quotation": quotation, "lines": quotation.lines.select_related("product"),
+        "versions": versions, "lost_form": LostForm(), "below_floor": quotations.below_floor(quotation),
     })
 
 

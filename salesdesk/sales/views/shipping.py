@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from salesdesk.core.access import actor_of, capability_required
 from salesdesk.core.scope import get_scoped_or_404
+from salesdesk.documents.pages import page_context
 from salesdesk.org.access import current_company
 
 from .. import shipping
@@ -91,9 +92,9 @@ def shipment_new(request, order: int):
 def shipment_detail(request, pk: int):
     shipment = get_scoped_or_404(Shipment.objects.select_related("order", "customer", "warehouse", "owner"),
                                  request.user, pk=pk)
-    can_change = Shipment.objects.restrict(request.user, "change").filter(pk=pk).exists()
     return render(request, "sales/shipment_detail.html", {
-        "shipment": shipment, "lines": shipment.lines.select_related("product", "order_line"), "can_change": can_change,
+        **page_context(request, shipment),
+        "shipment": shipment, "lines": shipment.lines.select_related("product", "order_line"),
     })
 
 
