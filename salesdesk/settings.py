@@ -223,6 +223,9 @@ SALESDESK = {
     # running job counts as stopped (its worker was killed) and may be started again.
     "DAILY_AT": os.environ.get("DAILY_AT", ""),
     "JOB_STALE_AFTER": int(os.environ.get("JOB_STALE_AFTER", "60")),
+    # How long finished jobs (with their downloads) and imported files are kept: the daily work
+    # deletes them afterwards, and uploads that were never imported.
+    "KEEP_JOBS_DAYS": int(os.environ.get("KEEP_JOBS_DAYS", "30")),
     # Exports with more rows than this, and reports over more contracts or invoices than this, run
     # as jobs: the page answers at once and shows the result (or the download) when it is ready.
     "EXPORT_JOB_ABOVE": int(os.environ.get("EXPORT_JOB_ABOVE", "5000")),

@@ -108,12 +108,27 @@ def recycle_pool(day, progress) -> JobResult:
                                           "of customers due soon."), params=result)
 
 
+def prune_imports(day, progress) -> JobResult:
+    """Imports older than KEEP_JOBS_DAYS: an upload never imported is deleted with its preview; an
+    imported file's content is dropped (the record of what was imported, and its rejected rows, stay)."""
+    from salesdesk.jobs.housekeeping import keep_after
+
+    cutoff = keep_after()
+    _rows, deleted = ImportJob.objects.filter(status=ImportJob.Status.UPLOADED, created_at__lt=cutoff).delete()
+    abandoned = deleted.get(ImportJob._meta.label, 0)
+    emptied = (ImportJob.objects.filter(status__in=(ImportJob.Status.DONE, ImportJob.Status.FAILED),
+                                        finished_at__lt=cutoff).exclude(content=b"").update(content=b""))
+    return JobResult(message=gettext_noop("%(abandoned)d uploads never imported deleted; %(emptied)d imported files "
+                                          "dropped."), params={"abandoned": abandoned, "emptied": emptied})
+
+
 def register_jobs() -> None:
     register(JobKind(key=IMPORT, label=_("Customer import"), run=run_import, render=render_import))
     register(JobKind(key=IMPORT_CHECK, label=_("Reading and checking an import file"), run=run_import_check,
                      render=render_import))
     register(JobKind(key=EXPORT, label=_("Customer export"), run=run_export))
     register_daily(DailyWork(key="recycle_pool", label=_("Return customers to the pool"), run=recycle_pool, order=20))
+    register_daily(DailyWork(key="prune_imports", label=_("Delete old import files"), run=prune_imports, order=80))
 
 
 def import_url(record: ImportJob) -> str:

@@ -10,7 +10,7 @@ class JobsConfig(AppConfig):
     def ready(self):
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import daily_org, scope_rules  # noqa: F401
+        from . import daily_org, housekeeping, scope_rules  # noqa: F401
         from .selectors import sees_all_jobs
 
         add(MenuItem(key="jobs", group="org", label=_("Background jobs"), url_name="jobs:list", icon="hourglass-split",
