@@ -5,9 +5,22 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from salesdesk.core.scope import ScopeLevel
 from salesdesk.org import services
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (Simplified Chinese), whatever ran before it.
+
+    A request through the test client leaves the language it was answered in active in the thread
+    (LocaleMiddleware and the API activate it and nothing turns it off), so a test that compares a
+    message in Chinese without making a request of its own would depend on the test before it. The
+    test processes (pytest-xdist) share the tests out differently from one run to the next."""
+    translation.deactivate()
+    yield
 
 
 @dataclass

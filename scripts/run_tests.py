@@ -3,19 +3,27 @@
     python scripts/run_tests.py [pytest arguments...]
 
 PostgreSQL is taken from DATABASE_URL (default postgres://postgres@127.0.0.1:5432/salesdesk); the
-suite runs against a fresh test database (`--create-db`). Browser tests (marked `browser`) run in
+suite runs against fresh test databases (`--create-db`). Browser tests (marked `browser`) run in
 the SQLite pass only, to keep the time down.
+
+Each pass spreads the tests over several processes (pytest-xdist, `-n`), one per CPU unless
+TEST_PROCESSES says otherwise. Every process has its own test database: in memory on SQLite,
+test_<database>_gw0, test_<database>_gw1, … on PostgreSQL. `-n 0` among the pytest arguments runs
+each pass in a single process, as does a machine without pytest-xdist (with a note).
 
 Environment:
     REQUIRE_POSTGRES=1   fail when PostgreSQL is not reachable
     REQUIRE_BROWSER=1    fail when the browser tests are skipped or did not run
-    TEST_DATABASE_NAME   name of the PostgreSQL test database (default test_<database>)
+    TEST_DATABASE_NAME   name of the PostgreSQL test database (default test_<database>; each test
+                         process adds _gw0, _gw1, … to it)
+    TEST_PROCESSES       test processes per pass (default: the number of CPUs; 1 = no pytest-xdist)
 
 Exit status is non-zero when any run failed or a requirement was not met.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -82,6 +90,28 @@ def read_junit(path: Path, outcome: Outcome) -> None:
             outcome.browser_ran += is_browser
 
 
+def process_count() -> int:
+    if os.environ.get("TEST_PROCESSES", "").strip():
+        return max(1, int(os.environ["TEST_PROCESSES"]))
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (containers, taskset)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def parallel_args() -> tuple[list[str], str]:
+    """The pytest-xdist arguments for each pass, and a note when the passes run in one process.
+
+    The suite's time is nearly all CPU (the tests build organisations and go through Django's
+    test client): on two CPUs a pass takes a little over half as long as in one process."""
+    count = process_count()
+    if count <= 1:
+        return [], ""
+    if importlib.util.find_spec("xdist") is None:
+        return [], "pytest-xdist is not installed (make deps): each pass runs in one process"
+    return ["-n", str(count)], ""
+
+
 def run_pytest(label: str, env: dict, args: list[str]) -> Outcome:
     outcome = Outcome(label)
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,14 +151,19 @@ def main(argv: list[str]) -> int:
     outcomes: list[Outcome] = []
     problems: list[str] = []
 
-    sqlite = run_pytest("SQLite", base_env, argv)
+    parallel, note = parallel_args()
+    if note:
+        print(f"=== {note}", flush=True)
+    # The caller's arguments come last, so that their own -n (e.g. -n 0) wins.
+    sqlite = run_pytest("SQLite", base_env, [*parallel, *argv])
     outcomes.append(sqlite)
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     version, reason = postgres_version(database_url)
     if version:
         env = dict(base_env, DATABASE_URL=database_url)
-        outcomes.append(run_pytest(f"PostgreSQL {version}", env, ["--create-db", "-m", "not browser", *argv]))
+        outcomes.append(run_pytest(f"PostgreSQL {version}", env,
+                                   [*parallel, "--create-db", "-m", "not browser", *argv]))
     else:
         message = f"PostgreSQL not reachable at {redact(database_url)}: {reason}"
         print(f"\n=== {message}; skipping the PostgreSQL run", flush=True)

@@ -34,24 +34,50 @@ def redis_connection():
         if os.environ.get("REQUIRE_REDIS", "").lower() in {"1", "true", "yes", "on"}:
             pytest.fail(f"REQUIRE_REDIS=1 but {why}")
         pytest.skip(why)
-    connection.flushdb()
+    _forget_rq(connection)
     yield connection
-    connection.flushdb()
+    _forget_rq(connection)
+
+
+def _forget_rq(connection):
+    """Remove RQ's keys (queues, jobs, workers, registries), and only those: the same database holds
+    other tests' keys (the cache probe of accounts' settings tests), which may run at the same time
+    on another test process."""
+    keys = list(connection.scan_iter(match="rq:*"))
+    if keys:
+        connection.delete(*keys)
+
+
+def _burst_worker_class():
+    from rq import SimpleWorker
+
+    class BurstWorker(SimpleWorker):
+        """A SimpleWorker that does not listen on its command channel (`rq` stop/kill requests).
+
+        rq reads that pub/sub channel in a thread that waits up to 60 s per read, and redis-py's
+        PubSubWorkerThread.stop() (8.2) waits for that read to end: the burst worker took up to a
+        minute to quit after the job was done. Running a job does not involve the channel, and a burst worker
+        stops by itself, so nothing the test checks depends on it."""
+
+        def subscribe(self):
+            pass
+
+    return BurstWorker
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_runs_a_job_through_rq_and_redis(small_org, redis_connection):
     import django_tasks_rq
-    from rq import SimpleWorker
     from rq.queue import Queue
 
+    BurstWorker = _burst_worker_class()
     with override_settings(RQ_QUEUES={"default": {"URL": REDIS_URL}},
                            TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}):
         job, started = services.start_job(kind="test.count_people", company=small_org.company,
                                           started_by=small_org.people["owner"], dedupe_key="rq")
         queue = Queue("default", connection=redis_connection, job_class=django_tasks_rq.Job)
         queued = queue.count
-        SimpleWorker([queue], connection=redis_connection, job_class=django_tasks_rq.Job).work(burst=True)
+        BurstWorker([queue], connection=redis_connection, job_class=django_tasks_rq.Job).work(burst=True)
 
     job.refresh_from_db()
     assert started and queued == 1 and job.task_id
