@@ -91,13 +91,41 @@ def _department_head(department: Department, excluded: set[int]) -> list[Employe
     return []
 
 
+def _by_distance(positions: list[Position], department: Department | None) -> list[list[Position]]:
+    """The step's positions in groups, nearest to the submitter's department first: a position in
+    the same department, then in the departments above it, then elsewhere (the nearer the common
+    ancestor, the nearer). So a step "销售经理" whose positions are every office's manager goes to the
+    manager of the submitter's own office, and a step "法务" still finds the one legal counsel in
+    another department; a vacant nearest post falls through to the next group."""
+    if department is None:
+        return [positions] if positions else []
+    own = department.path.strip("/").split("/")
+
+    def shared(position: Position) -> int:
+        count = 0
+        for mine, theirs in zip(own, position.department.path.strip("/").split("/"), strict=False):
+            if mine != theirs:
+                break
+            count += 1
+        return count
+
+    groups: dict[int, list[Position]] = {}
+    for position in positions:
+        groups.setdefault(shared(position), []).append(position)
+    return [groups[depth] for depth in sorted(groups, reverse=True)]
+
+
 def find_approvers(*, step: dict, submitter: Employee, excluded: set[int]) -> Found:
     kind = step["approver"]
     if kind == ApproverKind.POSITIONS:
-        positions = list(Position.objects.filter(pk__in=step.get("positions") or [], company_id=submitter.company_id))
-        holders = _holders([position.pk for position in positions], excluded)
-        if holders:
-            return Found(holders)
+        positions = list(Position.objects.filter(pk__in=step.get("positions") or [], company_id=submitter.company_id)
+                         .select_related("department"))
+        # A countersignature (会签, mode "all") needs every listed post; "any" needs the nearest one.
+        own = primary_position(submitter) if step.get("mode") != StepMode.ALL else None
+        for nearest in _by_distance(positions, own.department if own else None):
+            holders = _holders([position.pk for position in nearest], excluded)
+            if holders:
+                return Found(holders)
         names = "、".join(position.title for position in positions) or _("none configured")
         return Found([], _("no one other than the submitter holds the positions %(positions)s") % {"positions": names})
     position = primary_position(submitter)
