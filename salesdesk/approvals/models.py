@@ -3,7 +3,8 @@
 A chain (ApprovalChain) applies to one document type when its conditions hold (amount, discount,
 customer level, product line); its steps (ApprovalStep) name who approves — by relation to the
 submitter (direct superior, N levels up, head of their department) or by position (法务, 财务经理,
-总经理) — and whether all of them must approve (会签) or any one (或签). A step may have conditions
+总经理; when several posts are named, the one nearest the submitter's department) — and whether all
+of them must approve (会签) or any one (或签). A step may have conditions
 of its own ("总经理 above 500,000").
 
 Submitting a document creates an ApprovalRequest: the chain's steps that apply are copied into
