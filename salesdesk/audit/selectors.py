@@ -5,6 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import AuditEntry
+from .registry import timeline_for
 
 TIMELINE_LIMIT = 50
 BOOKKEEPING = {"id", "created_at", "updated_at"}  # not shown in a timeline: every save changes them
@@ -33,10 +34,11 @@ def changed_fields(entry, *, words: bool = False) -> list:
     """[(label, before, after)] of one entry, in the model's field order where known; with `words`,
     a choice is shown by its label ("in approval") rather than its stored code ("in_review")."""
     model = entry.content_type.model_class()
-    if not words:
-        return [(label_of(model, name), shown(before), shown(after))
-                for name, (before, after) in (entry.changes or {}).items()]
-    return [(label_of(model, name), _choice(model, name, shown(before)), _choice(model, name, shown(after)))
+
+    def said(name, value):
+        return _choice(model, name, shown(value)) if words else shown(value)
+
+    return [(label_of(model, name), said(name, before), said(name, after))
             for name, (before, after) in (entry.changes or {}).items()]
 
 
@@ -57,8 +59,7 @@ def timeline(record, *, related: dict | None = None, company=None, limit: int = 
     other record's name; with `company`, only names of that company's records) and `about_other`
     (the entry is about a related record)."""
     own_type = ContentType.objects.get_for_model(type(record))
-    entries = list(AuditEntry.objects.filter(content_type=own_type, object_id=str(record.pk))
-                   .select_related("content_type")[:limit])
+    entries = list(timeline_for(record).select_related("content_type")[:limit])
     for model, ids in (related or {}).items():
         if ids:
             entries += list(AuditEntry.objects.filter(

@@ -21,7 +21,7 @@ from ..models import Assignment, Department, Employee, Position
 from ..versions import is_org_admin
 
 PEOPLE_PER_PAGE = 50
-TIMELINE_LIMIT = 50
+TIMELINE_LIMIT = audit_selectors.TIMELINE_LIMIT
 
 
 # --- org chart ------------------------------------------------------------------------------
