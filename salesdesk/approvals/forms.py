@@ -6,6 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.forms import BootstrapForm
+from salesdesk.org.forms import active_employees, employee_field
 from salesdesk.org.models import Position
 
 from . import registry
@@ -17,6 +18,23 @@ class DecisionForm(BootstrapForm):
                                           ("return", _("Return for changes"))], widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AddReviewerForm(BootstrapForm):
+    reviewer = employee_field(_("Reviewer"))
+    reason = forms.CharField(label=_("Why"), required=False, max_length=200,
+                             help_text=_("E.g. the equipment's technical terms need the technical department."))
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = active_employees(company)
+
+
+class ReviewRecordForm(BootstrapForm):
+    held_on = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label=_("Attendees"), required=False, max_length=300)
+    conclusion = forms.CharField(label=_("Conclusion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                                 error_messages={"required": _("Write down what the review concluded.")})
 
 
 def _split_list(value) -> list[str]:
@@ -43,12 +61,25 @@ class StyledModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            css = ("form-check-input" if isinstance(widget, forms.CheckboxInput) else
+            css = ("form-check-input" if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)) else
                    "form-select" if isinstance(widget, (forms.Select, forms.SelectMultiple)) else "form-control")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
-CONDITION_FIELDS = ["min_amount", "max_amount", "min_discount", "customer_levels", "product_lines", "below_floor"]
+CONDITION_FIELDS = ["min_amount", "max_amount", "min_discount", "customer_levels", "channels", "product_lines",
+                    "below_floor"]
+
+
+class ChannelsField(forms.MultipleChoiceField):
+    """The customers' channels (filled in by the customers app), kept as a JSON list."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("channels"), required=False, widget=forms.CheckboxSelectMultiple,
+                         help_text=_("Empty: any channel."), **kwargs)
+
+    def valid_value(self, value):
+        self.choices = registry.CHANNEL_CHOICES
+        return super().valid_value(value)
 
 
 class ChainForm(StyledModelForm):
@@ -56,6 +87,7 @@ class ChainForm(StyledModelForm):
     customer_levels = ListField(label=_("customer levels"), required=False,
                                 help_text=_("Comma-separated, e.g. C, D. Empty: any."))
     product_lines = ListField(label=_("product lines"), required=False, help_text=_("Comma-separated. Empty: any."))
+    channels = ChannelsField()
 
     class Meta:
         model = ApprovalChain
@@ -64,6 +96,7 @@ class ChainForm(StyledModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document_type"].choices = registry.choices()
+        self.fields["channels"].choices = registry.CHANNEL_CHOICES
 
     def clean(self):
         data = super().clean()
@@ -76,6 +109,7 @@ class ChainForm(StyledModelForm):
 class StepForm(StyledModelForm):
     customer_levels = ListField(label=_("customer levels"), required=False)
     product_lines = ListField(label=_("product lines"), required=False)
+    channels = ChannelsField()
 
     class Meta:
         model = ApprovalStep
@@ -88,13 +122,14 @@ class StepForm(StyledModelForm):
         if company is not None:
             positions = positions.filter(company=company)
         self.fields["positions"].queryset = positions
+        self.fields["channels"].choices = registry.CHANNEL_CHOICES
         self.fields["positions"].label_from_instance = lambda position: f"{position.department.name} · {position.title}"
 
     def clean(self):
         data = super().clean()
         if data.get("DELETE"):
             return data
-        if data.get("approver") == ApproverKind.POSITIONS and not data.get("positions"):
+        if data.get("approver") in (ApproverKind.POSITIONS, ApproverKind.LINE) and not data.get("positions"):
             self.add_error("positions", _("Choose the positions whose holders approve this step."))
         if data.get("approver") == ApproverKind.LEVELS_UP and not (data.get("levels") or 0) >= 1:
             self.add_error("levels", _("At least one level up."))

@@ -1,11 +1,15 @@
 """Approvals (审批流): chains configured per document type, and the requests that run through them.
 
 A chain (ApprovalChain) applies to one document type when its conditions hold (amount, discount,
-customer level, product line); its steps (ApprovalStep) name who approves — by relation to the
-submitter (direct superior, N levels up, head of their department) or by position (法务, 财务经理,
-总经理; when several posts are named, the one nearest the submitter's department) — and whether all
-of them must approve (会签) or any one (或签). A step may have conditions
-of its own ("总经理 above 500,000").
+customer level, channel, product line, a price below its floor; none at all: always); its steps
+(ApprovalStep) name who approves — by relation to the submitter (direct superior, N levels up, head
+of their department), by position (法务, 财务经理, 总经理; when several posts are named, the one
+nearest the submitter's department), or by position along the submitter's own line (本大区经理: the
+step is skipped where the line has no such post) — and whether all of them must approve (会签) or
+any one (或签). A step may have conditions of its own ("总经理 above 500,000").
+
+Whoever organises reviews (组织合同评审) may add a reviewer to the running step, who must then approve
+too, and records the review meeting's conclusions on the request (ApprovalNote).
 
 Submitting a document creates an ApprovalRequest: the chain's steps that apply are copied into
 `plan`, so later edits of the chain do not change requests under way. The approvers of a step
@@ -33,6 +37,8 @@ class Conditions(models.Model):
                                        blank=True, help_text=_("Applies when the discount is at least this many per cent."))
     customer_levels = models.JSONField(_("customer levels"), default=list, blank=True,
                                        help_text=_("Applies to customers of these levels only, e.g. C, D."))
+    channels = models.JSONField(_("channels"), default=list, blank=True,
+                                help_text=_("Applies to customers buying through these channels only."))
     product_lines = models.JSONField(_("product lines"), default=list, blank=True,
                                      help_text=_("Applies when the document contains one of these product lines."))
     below_floor = models.BooleanField(_("below the floor price"), default=False,
@@ -50,6 +56,8 @@ class Conditions(models.Model):
         if self.min_discount is not None and (facts.discount or Decimal(0)) < self.min_discount:
             return False
         if self.customer_levels and facts.customer_level not in self.customer_levels:
+            return False
+        if self.channels and facts.channel not in self.channels:
             return False
         if self.product_lines and not set(self.product_lines).intersection(facts.product_lines):
             return False
@@ -69,6 +77,12 @@ class Conditions(models.Model):
             parts.append(gettext("discount ≥ %(discount)s%%") % {"discount": self.min_discount.normalize()})
         if self.customer_levels:
             parts.append(gettext("customer level %(levels)s") % {"levels": "/".join(self.customer_levels)})
+        if self.channels:
+            from .registry import CHANNEL_CHOICES
+
+            labels = dict(CHANNEL_CHOICES)
+            parts.append(gettext("channel %(channels)s") % {
+                "channels": "/".join(str(labels.get(channel, channel)) for channel in self.channels)})
         if self.product_lines:
             parts.append(gettext("product line %(lines)s") % {"lines": "/".join(self.product_lines)})
         if self.below_floor:
@@ -101,6 +115,7 @@ class ApproverKind(models.TextChoices):
     LEVELS_UP = "levels_up", _("superior N levels up")
     DEPARTMENT_HEAD = "department_head", _("head of the submitter's department")
     POSITIONS = "positions", _("holders of positions")
+    LINE = "line", _("holders of positions in the submitter's line (skipped where there is none)")
 
 
 class StepMode(models.TextChoices):
@@ -229,6 +244,10 @@ class ApprovalTask(models.Model):
                                  verbose_name=_("approver"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     comment = models.TextField(_("comment"), blank=True)
+    # A reviewer added while the step runs (加签) must approve whatever the step's mode.
+    required = models.BooleanField(default=False)
+    added_by = models.ForeignKey("org.Employee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("added by"))
     created_at = models.DateTimeField(auto_now_add=True)
     acted_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
@@ -243,3 +262,24 @@ class ApprovalTask(models.Model):
 
     def __str__(self):
         return f"{self.request} · {self.step_name} · {self.approver}"
+
+
+class ApprovalNote(models.Model):
+    """What a review meeting concluded (评审记录), kept with the request it reviewed."""
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    held_on = models.DateField(_("meeting date"))
+    attendees = models.CharField(_("attendees"), max_length=300, blank=True)
+    conclusion = models.TextField(_("conclusion"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("review record")
+        verbose_name_plural = _("review records")
+        ordering = ["request", "held_on", "id"]
+
+    def __str__(self):
+        return f"{self.request} · {self.held_on}"

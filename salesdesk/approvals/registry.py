@@ -17,6 +17,7 @@ class Facts:
     amount: Decimal | None = None
     discount: Decimal | None = None  # per cent off the list price, 0–100
     customer_level: str = ""
+    channel: str = ""  # the customer's channel (渠道): direct, distributor …
     product_lines: tuple[str, ...] = ()
     owner_id: int | None = None  # the document's owner never approves it either
     below_floor: bool = False  # some price is below its floor price
@@ -26,6 +27,7 @@ class Facts:
             "amount": None if self.amount is None else str(self.amount),
             "discount": None if self.discount is None else str(self.discount),
             "customer_level": self.customer_level,
+            "channel": self.channel,
             "product_lines": list(self.product_lines),
             "owner_id": self.owner_id,
             "below_floor": self.below_floor,
@@ -56,6 +58,13 @@ class DocumentType:
 
 DOCUMENT_TYPES: dict[str, DocumentType] = {}
 
+# The customers' channels, for the chain conditions: the customers app (a layer above) fills this in.
+CHANNEL_CHOICES: list[tuple[str, object]] = []
+
+
+def set_channel_choices(choices) -> None:
+    CHANNEL_CHOICES[:] = list(choices)
+
 
 def register(document_type: DocumentType) -> None:
     DOCUMENT_TYPES[document_type.key] = document_type
@@ -67,3 +76,27 @@ def get(key: str) -> DocumentType:
 
 def choices() -> list[tuple[str, object]]:
     return [(key, document_type.label) for key, document_type in DOCUMENT_TYPES.items()]
+
+
+# --- what the approval page shows of the document ---------------------------------------------------
+# Apps above add panels: the lines and payment plan of a priced document, the customer's credit …
+# Each panel is panel(request, document, user) -> {"title", "template", ...context} or None.
+
+PANELS: list[Callable] = []
+
+
+def register_panel(panel: Callable) -> None:
+    if panel not in PANELS:
+        PANELS.append(panel)
+
+
+def panels_for(request, user) -> list[dict]:
+    document = request.document
+    if document is None:
+        return []
+    found = []
+    for panel in PANELS:
+        shown = panel(request, document, user)
+        if shown:
+            found.append(shown)
+    return found

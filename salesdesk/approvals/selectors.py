@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from salesdesk.core.scope import scope_for
 
-from .models import ApprovalChain, ApprovalRequest, ApprovalTask
+from .models import ApprovalChain, ApprovalNote, ApprovalRequest, ApprovalTask
 
 
 def my_pending_tasks(user):
@@ -58,7 +58,7 @@ def chains_for(user, *, document_type: str = ""):
 
 def steps_of(request: ApprovalRequest) -> list[dict]:
     """The plan with each step's tasks, for the request page."""
-    tasks = list(request.tasks.select_related("approver").order_by("step", "id"))
+    tasks = list(request.tasks.select_related("approver", "added_by").order_by("step", "id"))
     steps = []
     for index, step in enumerate(request.plan):
         steps.append({
@@ -71,3 +71,8 @@ def steps_of(request: ApprovalRequest) -> list[dict]:
             "tasks": [task for task in tasks if task.step == index],
         })
     return steps
+
+
+def notes_of(user, request: ApprovalRequest):
+    """The review records of a request (评审记录), oldest meeting first."""
+    return list(ApprovalNote.objects.restrict(user).filter(request=request).select_related("author"))

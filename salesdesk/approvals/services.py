@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.access import actor_of
 from salesdesk.core.models import Collaborator
 from salesdesk.notifications.services import notify
 from salesdesk.org.models import Department, Employee, Position
@@ -46,6 +47,7 @@ class Decision:
 class Found:
     approvers: list[Employee]
     detail: str = ""  # why nobody was found
+    skip: bool = False  # the step does not concern this submitter (no such post in their line)
 
 
 def primary_position(employee: Employee) -> Position | None:
@@ -115,8 +117,34 @@ def _by_distance(positions: list[Position], department: Department | None) -> li
     return [groups[depth] for depth in sorted(groups, reverse=True)]
 
 
+def _in_line(positions: list[Position], department: Department | None) -> list[Position]:
+    """The positions that sit in `department` or in a department above it."""
+    if department is None:
+        return []
+    return [position for position in positions if department.path.startswith(position.department.path)]
+
+
 def find_approvers(*, step: dict, submitter: Employee, excluded: set[int]) -> Found:
     kind = step["approver"]
+    if kind == ApproverKind.LINE:
+        # 本大区经理审核: of the listed posts, the nearest one above the submitter in their own line. A
+        # submitter whose line has none of them (a rep of another division) skips the step, and so
+        # does one who holds that post himself; a vacant post in the line stops the approval, since
+        # the review it stands for has not happened.
+        own = primary_position(submitter)
+        positions = list(Position.objects.filter(pk__in=step.get("positions") or [], company_id=submitter.company_id,
+                                                 is_active=True).select_related("department"))
+        line = _in_line(positions, own.department if own else None)
+        if not line:
+            return Found([], skip=True)
+        for nearest in _by_distance(line, own.department):
+            holders = _holders([position.pk for position in nearest], excluded)
+            if holders:
+                return Found(holders)
+            if _holders([position.pk for position in nearest], set()):
+                return Found([], skip=True)  # held only by the submitter or the owner
+        names = "、".join(position.title for position in line)
+        return Found([], _("the position %(positions)s in the submitter's line is vacant") % {"positions": names})
     if kind == ApproverKind.POSITIONS:
         positions = list(Position.objects.filter(pk__in=step.get("positions") or [], company_id=submitter.company_id)
                          .select_related("department"))
@@ -152,6 +180,12 @@ def chain_for(*, company, document_type: str, facts: Facts) -> ApprovalChain | N
         if chain.matches(facts):
             return chain
     return None
+
+
+def chain_applies(*, document, document_type: str, company) -> bool:
+    """Whether a chain in use would take this document (for types that are reviewed only when one does)."""
+    return chain_for(company=company, document_type=document_type,
+                     facts=registry.get(document_type).facts(document)) is not None
 
 
 def plan_for(chain: ApprovalChain, facts: Facts) -> list[dict]:
@@ -235,6 +269,10 @@ def _start_step(request: ApprovalRequest, document, actor: Employee) -> None:
         return
     step = request.plan[request.current_step]
     found = find_approvers(step=step, submitter=request.submitter, excluded=_excluded(request))
+    if found.skip:
+        request.current_step += 1
+        _start_step(request, document, actor)
+        return
     if not found.approvers:
         _stall(request, ApprovalRequest.Stall.NO_APPROVER, found.detail)
         return
@@ -242,7 +280,8 @@ def _start_step(request: ApprovalRequest, document, actor: Employee) -> None:
     request.stall_reason, request.stall_detail = "", ""
     request.save(update_fields=["status", "stall_reason", "stall_detail", "current_step"])
     ApprovalTask.objects.bulk_create([
-        ApprovalTask(request=request, step=request.current_step, step_name=step["name"], approver=approver)
+        ApprovalTask(request=request, step=request.current_step, step_name=step["name"], approver=approver,
+                     required=step["mode"] == StepMode.ALL)
         for approver in found.approvers
     ])
     _grant_read(document, found.approvers)
@@ -348,8 +387,8 @@ def decide(*, request: ApprovalRequest, actor: Employee, decision: str, comment:
         return request
     step = request.plan[request.current_step]
     waiting = request.tasks.filter(step=request.current_step, status=ApprovalTask.Status.PENDING)
-    if step["mode"] == StepMode.ALL and waiting.exists():
-        return request  # 会签: the others still have to approve
+    if waiting.filter(required=True).exists() or (step["mode"] == StepMode.ALL and waiting.exists()):
+        return request  # 会签, or an added reviewer: the others still have to approve
     waiting.update(status=ApprovalTask.Status.CLOSED, acted_at=now)  # 或签: one approval is enough
     request.current_step += 1
     _start_step(request, document, actor)
@@ -390,3 +429,57 @@ def resume(*, request: ApprovalRequest, actor: Employee | None) -> ApprovalReque
     if request.status == ApprovalRequest.Status.STALLED:
         raise ApprovalError(request.stall_message())
     return request
+
+
+# --- organising a review (组织评审) -----------------------------------------------------------------
+
+
+def _organiser(request: ApprovalRequest, actor: Employee) -> None:
+    from .capabilities import ORGANIZE_REVIEWS
+
+    who = actor_of(actor)
+    who.require(ORGANIZE_REVIEWS)
+    if not ApprovalRequest.objects.restrict(who).filter(pk=request.pk).exists():
+        raise ApprovalError(_("You cannot see this approval."))
+
+
+@transaction.atomic
+def add_reviewer(*, request: ApprovalRequest, actor: Employee, reviewer: Employee, reason: str = "") -> ApprovalTask:
+    """加签: one more reviewer at the running step (the technical department for an equipment
+    contract, say). The step then waits for their approval too, whatever its mode."""
+    _organiser(request, actor)
+    request = _locked(request)
+    if request.status != ApprovalRequest.Status.PENDING:
+        raise ApprovalError(_("Reviewers are added while the approval runs."))
+    if reviewer.company_id != request.company_id or reviewer.status != Employee.Status.ACTIVE:
+        raise ApprovalError({"reviewer": _("Choose an active colleague of this company.")})
+    if reviewer.pk in _excluded(request):
+        raise ApprovalError({"reviewer": _("The submitter and the owner do not review their own document.")})
+    if request.tasks.filter(step=request.current_step, approver=reviewer).exists():
+        raise ApprovalError({"reviewer": _("%(name)s already reviews this step.") % {"name": reviewer.name}})
+    step = request.plan[request.current_step]
+    task = ApprovalTask.objects.create(request=request, step=request.current_step, step_name=step["name"],
+                                       approver=reviewer, required=True, added_by=actor,
+                                       comment="")
+    document = _locked_document(request)
+    _grant_read(document, [reviewer])
+    _grant_read(request, [reviewer])
+    notify(recipients=[reviewer], kind="approval_requested",
+           params=_params(request, request.submitter, reason=(reason or "").strip()[:200]),
+           url=request_url(request), actor=actor)
+    return task
+
+
+@transaction.atomic
+def record_review(*, request: ApprovalRequest, actor: Employee, held_on, conclusion: str, attendees: str = ""):
+    """评审记录: what the review meeting concluded, kept with the request."""
+    from .models import ApprovalNote
+
+    _organiser(request, actor)
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise ApprovalError({"conclusion": _("Write down what the review concluded.")})
+    if held_on is None or held_on > timezone.localdate():
+        raise ApprovalError({"held_on": _("The meeting date cannot be in the future.")})
+    return ApprovalNote.objects.create(request=request, author=actor, held_on=held_on,
+                                       attendees=(attendees or "").strip()[:300], conclusion=conclusion)

@@ -18,7 +18,8 @@ from salesdesk.org.versions import is_org_admin
 
 from . import registry, selectors, services
 from .chains import save_chain
-from .forms import ChainForm, DecisionForm, step_rows
+from .capabilities import ORGANIZE_REVIEWS
+from .forms import AddReviewerForm, ChainForm, DecisionForm, ReviewRecordForm, step_rows
 from .models import ApprovalChain, ApprovalRequest
 
 TABS = ("waiting", "decided", "submitted", "stalled")
@@ -68,12 +69,18 @@ def detail(request, pk: int):
     if me is not None and approval.status == ApprovalRequest.Status.PENDING:
         my_task = approval.tasks.filter(step=approval.current_step, approver=me, status="pending").first()
     kind = registry.DOCUMENT_TYPES.get(approval.document_type)
+    organiser = request.actor.can(ORGANIZE_REVIEWS) and me is not None
     return render(request, "approvals/detail.html", {
         "approval": approval,
         "kind": kind,
         "steps": selectors.steps_of(approval),
+        "notes": selectors.notes_of(request.user, approval),
+        "panels": registry.panels_for(approval, request.user),
         "my_task": my_task,
         "form": DecisionForm(),
+        "reviewer_form": (AddReviewerForm(company=approval.company, prefix="add")
+                          if organiser and approval.status == ApprovalRequest.Status.PENDING else None),
+        "record_form": ReviewRecordForm(prefix="record") if organiser else None,
         "can_withdraw": me is not None and approval.is_open and approval.submitter_id == me.pk,
         "can_resume": approval.status == ApprovalRequest.Status.STALLED and is_org_admin(request.user),
         "document_url": _document_link(approval, request.user),
@@ -123,6 +130,53 @@ def withdraw(request, pk: int):
     return redirect("approvals:detail", pk=pk)
 
 
+@login_required
+@require_POST
+def add_reviewer(request, pk: int):
+    approval = get_scoped_or_404(ApprovalRequest, request.user, pk=pk)
+    me = request.actor.employee
+    if me is None or not request.actor.can(ORGANIZE_REVIEWS):
+        raise PermissionDenied
+    form = AddReviewerForm(request.POST, company=approval.company, prefix="add")
+    if form.is_valid():
+        try:
+            services.add_reviewer(request=approval, actor=me, reviewer=form.cleaned_data["reviewer"],
+                                  reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(name)s reviews this step too.") % {"name": form.cleaned_data["reviewer"].name})
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("approvals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def record_review(request, pk: int):
+    approval = get_scoped_or_404(ApprovalRequest, request.user, pk=pk)
+    me = request.actor.employee
+    if me is None or not request.actor.can(ORGANIZE_REVIEWS):
+        raise PermissionDenied
+    form = ReviewRecordForm(request.POST, prefix="record")
+    if form.is_valid():
+        try:
+            services.record_review(request=approval, actor=me, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Review record saved."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("approvals:detail", pk=pk)
+
+
 @org_admin_required
 @require_POST
 def resume(request, pk: int):
@@ -153,7 +207,8 @@ def chains(request):
     rows = selectors.chains_for(request.user).filter(company=company)
     by_type = []
     for key, kind in registry.DOCUMENT_TYPES.items():
-        by_type.append({"key": key, "label": kind.label, "chains": [chain for chain in rows if chain.document_type == key]})
+        by_type.append({"key": key, "label": kind.label, "without_chain": kind.without_chain,
+                        "chains": [chain for chain in rows if chain.document_type == key]})
     return render(request, "approvals/chains.html", {"by_type": by_type})
 
 

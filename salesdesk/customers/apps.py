@@ -17,6 +17,10 @@ class CustomersConfig(AppConfig):
 
         register_jobs()
 
+        from salesdesk.approvals.registry import set_channel_choices
+
+        set_channel_choices(models.Channel.choices)
+
         for model in (models.CustomerClass, models.LeadSource, models.Tag, models.CustomerPool, models.Customer,
                       models.Contact, models.Lead, models.FollowUp, models.OwnershipChange, models.TeamRouting, models.VisitorRegistration,
                       models.RotationMember, models.VisitorDay):

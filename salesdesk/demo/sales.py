@@ -83,7 +83,7 @@ def add_demo_sales(company) -> dict:
         {"name": "直接上级审批", "approver": "superior"},
         {"name": "总经理审批", "approver": "positions", "positions": ["general-manager"],
          "min_amount": Decimal("100000")},
-    ])
+    ], below_floor=True)
     # 合同评审: the rep's superior, the sales manager, and the general manager from 500,000.
     _chain(company, contracts.REVIEW_DOCUMENT, "合同评审", [
         {"name": "直接上级审核", "approver": "superior"},

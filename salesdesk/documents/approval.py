@@ -41,6 +41,7 @@ def priced_facts(document) -> Facts:
     below its floor: read from a priced document (amount, list_amount, lines)."""
     lines = list(document.lines.select_related("product__product_line"))
     return Facts(amount=document.amount, discount=document.discount_percent, customer_level=document.customer.level,
+                 channel=document.customer.channel,
                  product_lines=tuple(sorted({line.product.product_line.name for line in lines
                                              if line.product.product_line_id})),
                  owner_id=document.owner_id, below_floor=any(line.below_floor for line in lines))

@@ -12,7 +12,7 @@ class FinanceConfig(AppConfig):
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import capabilities, credit, models, payments, queues, scope_rules  # noqa: F401
+        from . import approval_panels, capabilities, credit, models, payments, queues, scope_rules  # noqa: F401
         from .jobs import register_jobs
 
         register_jobs()
@@ -24,6 +24,7 @@ class FinanceConfig(AppConfig):
         payments.register_approvals()
         credit.register_approvals()
         credit.register_gate()
+        approval_panels.register_panels()
         add(MenuItem(key="invoices", group="sales", label=_("Invoices"), url_name="finance:invoices",
                      icon="receipt", order=9))
         add(MenuItem(key="payments", group="sales", label=_("Payments"), url_name="finance:payments",

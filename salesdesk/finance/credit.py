@@ -214,7 +214,8 @@ def _override_facts(override: CreditOverride):
     from salesdesk.approvals.registry import Facts
 
     level = getattr(CreditProfile.objects.filter(customer_id=override.customer_id).first(), "level", "")
-    return Facts(amount=override.amount, customer_level=level or override.customer.level, owner_id=override.owner_id)
+    return Facts(amount=override.amount, customer_level=level or override.customer.level,
+                 channel=override.customer.channel, owner_id=override.owner_id)
 
 
 def register_approvals() -> None:

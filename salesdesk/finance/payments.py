@@ -287,7 +287,8 @@ def _write_off_approved(write_off: WriteOff, request) -> None:
 def _write_off_facts(write_off: WriteOff):
     from salesdesk.approvals.registry import Facts
 
-    return Facts(amount=write_off.amount, customer_level=write_off.customer.level, owner_id=write_off.owner_id)
+    return Facts(amount=write_off.amount, customer_level=write_off.customer.level, channel=write_off.customer.channel,
+                 owner_id=write_off.owner_id)
 
 
 def register_approvals() -> None:

@@ -17,6 +17,8 @@ Top level::
                   scopes {module: level}, scope_departments? {module: [department codes]},
                   territories? [codes]}]
     people?     [{name, username, employee_no, mobile, email, status, positions [codes]}]
+    approval_chains? and other sections that apps above the organisation register (`Section`):
+                each checks, loads and exports its own list, naming positions by code.
 
 Loading validates the whole file first and then writes everything in one transaction through
 ``org.services``, so a bad file leaves nothing behind.
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -72,6 +76,30 @@ POSITION_KEYS = ("code", "title", "department", "reports_to", "headcount", "grad
                  "territories")
 DUTY_KEYS = ("text", "queue", "capability")
 PERSON_KEYS = ("name", "username", "employee_no", "mobile", "email", "status", "positions")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the org file that an app above the organisation owns (the approval chains a
+    template ships, say). `validate(items, positions)` returns messages, given the file's positions
+    by code; `load(company, items, positions)` writes, given the created Position rows by code, and
+    replaces what the company had; `dump(company)` returns the list (empty: the key is left out)."""
+
+    key: str
+    validate: Callable
+    load: Callable
+    dump: Callable
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> None:
+    SECTIONS[section.key] = section
+
+
+def _top_keys() -> tuple[str, ...]:
+    return (*TOP_KEYS[:-1], *sorted(SECTIONS), TOP_KEYS[-1])
 
 
 class OrgExistsError(ValidationError):
@@ -149,7 +177,7 @@ def normalize(data: dict) -> dict:
             result.append(node)
         return result
 
-    data = _ordered(data, TOP_KEYS)
+    data = _ordered(data, _top_keys())
     if isinstance(data.get("company"), dict):
         data["company"] = _ordered(data["company"], ("name", "code"))
     if isinstance(data.get("territories"), list):
@@ -234,6 +262,12 @@ def validate(data) -> list[str]:
         errors.extend(_validate_position(code, position, position_codes, department_codes, territory_codes, known))
     errors.extend(_reporting_cycles(position_codes))
     errors.extend(_validate_people(data.get("people", []), position_codes))
+    for key, section in SECTIONS.items():
+        if key in data:
+            if not isinstance(data[key], list):
+                errors.append(_("%(section)s must be a list.") % {"section": key})
+            else:
+                errors.extend(section.validate(data[key], position_codes))
     return errors
 
 
@@ -420,6 +454,9 @@ def load_org(*, data: dict, company_name: str | None = None, replace: bool = Fal
         departments = _load_departments(company, data.get("departments", []), territories)
         positions = _load_positions(company, data.get("positions", []), departments, territories)
         _load_people(company, data.get("people") or [], positions)
+        for key, section in SECTIONS.items():
+            if key in data:
+                section.load(company, data[key], positions)
         if demo_people:
             add_demo_people(company=company)
         from .versions import record_version
@@ -681,8 +718,10 @@ def export_meta(company: Company) -> dict:
             "description": snapshot.get("description") or ""}
 
 
-def export_org(*, company: Company, with_people: bool = False, meta: dict | None = None) -> dict:
-    """The company's organisation as an org file (no database ids, stable order)."""
+def export_org(*, company: Company, with_people: bool = False, meta: dict | None = None,
+               sections: bool = True) -> dict:
+    """The company's organisation as an org file (no database ids, stable order); with the apps'
+    sections (approval chains …) unless `sections` is false (an org version records the chart only)."""
     meta = meta or export_meta(company)
     territories = list(Territory.objects.filter(company=company))
     territory_tree, territory_order = _tree(
@@ -746,6 +785,11 @@ def export_org(*, company: Company, with_people: bool = False, meta: dict | None
         "departments": department_tree,
         "positions": position_items,
     }
+    if sections:
+        for key, section in SECTIONS.items():
+            items = section.dump(company)
+            if items:
+                data[key] = items
     if with_people:
         data["people"] = _export_people(company)
     return normalize(data)

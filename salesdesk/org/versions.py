@@ -67,7 +67,7 @@ def record_version(*, company: Company, title: str, effective_date: datetime.dat
     return OrgVersion.objects.create(
         company=company, number=number, title=title[:200], effective_date=effective_date,
         drafted_by_name=drafted_by_name[:150], approved_by_name=approved_by_name[:150], change_set=change_set,
-        snapshot=export_org(company=company, meta=meta))
+        snapshot=export_org(company=company, meta=meta, sections=False))
 
 
 # --- change sets ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ class SalesConfig(AppConfig):
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import capabilities, contracts, models, orders, queues, quotations, scope_rules  # noqa: F401
+        from . import approval_panels, capabilities, contracts, models, orders, queues, quotations, scope_rules  # noqa: F401
         from .jobs import register_jobs
 
         register_jobs()
@@ -26,6 +26,7 @@ class SalesConfig(AppConfig):
         quotations.register_approvals()
         contracts.register_approvals()
         orders.register_approvals()
+        approval_panels.register_panels()
         add(MenuItem(key="quotations", group="sales", label=_("Quotations"), url_name="sales:quotations", icon="file-earmark-text",
                      order=7))
         add(MenuItem(key="contracts", group="sales", label=_("Contracts"), url_name="sales:contracts",

@@ -75,8 +75,10 @@ def below_floor(quotation: Quotation) -> bool:
 
 @transaction.atomic
 def send_quotation(*, quotation: Quotation, by):
-    """Send a draft. With a price below its floor it goes to approval first and is sent when approved.
-    Returns the approval request, or None when it was sent at once."""
+    """Send a draft. It goes to approval first, and is sent when approved, when a quotation chain
+    applies to it (always, from an amount, for a customer level or channel … as the company set
+    them) and in any case when a price is below its floor. Returns the approval request, or None
+    when it was sent at once."""
     from salesdesk.approvals import services as approvals
 
     quotation = _locked(quotation)
@@ -84,7 +86,8 @@ def send_quotation(*, quotation: Quotation, by):
         raise ValidationError(_("Only a draft can be sent."))
     if not quotation.lines.exists():
         raise ValidationError(_("Add at least one line."))
-    if below_floor(quotation):
+    if below_floor(quotation) or approvals.chain_applies(document=quotation, document_type=DISCOUNT_DOCUMENT,
+                                                         company=quotation.company):
         quotation.status = Quotation.Status.IN_REVIEW
         quotation.save(update_fields=["status", "updated_at"])
         return approvals.submit(document=quotation, document_type=DISCOUNT_DOCUMENT, submitter=by)
@@ -146,7 +149,7 @@ def register_approvals() -> None:
     from salesdesk.documents.approval import register_document_type
 
     register_document_type(
-        key=DISCOUNT_DOCUMENT, label=gettext_lazy("Quotation below the floor price"), model=Quotation,
+        key=DISCOUNT_DOCUMENT, label=gettext_lazy("Quotation approval"), model=Quotation,
         url_name="sales:quotation", title=lambda quotation: f"{quotation.label} · {quotation.customer.name}",
         approved=Quotation.Status.SENT, rejected=Quotation.Status.DRAFT, returned=Quotation.Status.DRAFT,
         withdrawn=Quotation.Status.DRAFT)

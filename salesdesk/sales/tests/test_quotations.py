@@ -43,7 +43,8 @@ def test_a_quotation_at_or_above_the_floor_is_sent_at_once(org, deal):
 
 
 def test_a_price_below_the_floor_goes_to_approval_and_is_sent_when_approved(org, deal):
-    chain = ApprovalChain.objects.create(company=org.company, document_type="quotation", name="低于底价")
+    chain = ApprovalChain.objects.create(company=org.company, document_type="quotation", name="低于底价",
+                                         below_floor=True)
     ApprovalStep.objects.create(chain=chain, name="销售经理", approver="superior")
     quotation = quote(org, deal, LineInput(deal["sbs"], Decimal("1"), unit_price=Decimal("11500")))
     request = quotations.send_quotation(quotation=quotation, by=org.people["owner"])
@@ -59,7 +60,8 @@ def test_a_price_below_the_floor_goes_to_approval_and_is_sent_when_approved(org,
 
 
 def test_a_returned_quotation_is_a_draft_again(org, deal):
-    chain = ApprovalChain.objects.create(company=org.company, document_type="quotation", name="低于底价")
+    chain = ApprovalChain.objects.create(company=org.company, document_type="quotation", name="低于底价",
+                                         below_floor=True)
     ApprovalStep.objects.create(chain=chain, name="销售经理", approver="superior")
     quotation = quote(org, deal, LineInput(deal["sbs"], Decimal("1"), unit_price=Decimal("11000")))
     request = quotations.send_quotation(quotation=quotation, by=org.people["owner"])
