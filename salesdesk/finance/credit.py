@@ -7,7 +7,9 @@ What a customer uses of its credit:
 On credit (N days): receivable + committed (+ the order being confirmed) must stay within the
 limit. Cash before delivery (现款现货): an order may be confirmed, but goods leave and invoices go out
 only when what was received covers everything delivered (receivable + the shipment ≤ 0). Anything
-overdue blocks all three. A customer without a credit profile is not checked.
+overdue blocks all three. A customer without a credit profile is checked against the company's
+defaults for unrated customers (FinanceSettings: cash before delivery unless set otherwise), so a
+new customer nobody has rated cannot take goods on credit.
 
 A blocked action passes only with an approved credit override (信用特批) for that order and action,
 used up by the action it lets through."""
@@ -107,11 +109,13 @@ class CreditBlocked(ValidationError):
 
 def problem(action: str, *, order, amount: Decimal) -> tuple[str, Decimal] | None:
     """Why the credit rules block `action` on `order` now (message, amount over), or None."""
-    profile = CreditProfile.objects.filter(customer_id=order.customer_id).first()
-    if profile is None:
-        return None
+    profile = CreditProfile.objects.filter(customer_id=order.customer_id).first() or default_profile(
+        order.customer)
     figures = exposure(order.customer)
     name = order.customer.name
+    if profile.pk is None:
+        name = _("%(customer)s (not rated yet: the company's terms for unrated customers apply)") % {
+            "customer": name}
     if figures.overdue > 0:
         return (_("%(customer)s has %(amount)s overdue (due since %(since)s); it must be collected first.") % {
             "customer": name, "amount": figures.overdue, "since": figures.oldest_due_on}, figures.overdue)
@@ -129,6 +133,20 @@ def problem(action: str, *, order, amount: Decimal) -> tuple[str, Decimal] | Non
             "customer": name, "used": used, "limit": profile.limit, "excess": used - profile.limit},
             used - profile.limit)
     return None
+
+
+def default_profile(customer) -> CreditProfile:
+    """The terms of a customer nobody has rated (not saved): the company's defaults, or cash before
+    delivery when it has set none."""
+    from .models import FinanceSettings
+
+    settings = FinanceSettings.objects.filter(company_id=customer.company_id).first()
+    if settings is None:
+        return CreditProfile(company_id=customer.company_id, customer=customer, level="",
+                             policy=CreditProfile.Policy.CASH, limit=ZERO, payment_days=0)
+    return CreditProfile(company_id=customer.company_id, customer=customer, level="",
+                         policy=settings.default_credit_policy, limit=settings.default_credit_limit,
+                         payment_days=settings.default_payment_days)
 
 
 def gate(action: str, *, order, amount: Decimal, consume: bool = True) -> None:

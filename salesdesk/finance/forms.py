@@ -68,3 +68,9 @@ class FinanceSettingsForm(BootstrapForm):
     default_payment_days = forms.IntegerField(label=capfirst(_model_field("default_payment_days").verbose_name),
                                               help_text=_model_field("default_payment_days").help_text,
                                               widget=forms.NumberInput(attrs={"min": 0, "max": 365}))
+    default_credit_policy = forms.ChoiceField(label=capfirst(_model_field("default_credit_policy").verbose_name),
+                                              help_text=_model_field("default_credit_policy").help_text,
+                                              choices=FinanceSettings._meta.get_field("default_credit_policy").choices)
+    default_credit_limit = forms.DecimalField(label=capfirst(_model_field("default_credit_limit").verbose_name),
+                                              help_text=_model_field("default_credit_limit").help_text,
+                                              max_digits=16, decimal_places=2, min_value=0, required=False)

@@ -16,6 +16,11 @@ from salesdesk.documents.models import CustomerDocument
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
+class CreditPolicy(models.TextChoices):
+    CASH = "cash", _("cash before delivery (现款现货)")
+    CREDIT = "credit", _("on credit")
+
+
 class FinanceSettings(models.Model):
     class Basis(models.TextChoices):
         SHIPPED = "shipped", _("what has been shipped")
@@ -28,6 +33,14 @@ class FinanceSettings(models.Model):
     default_payment_days = models.PositiveSmallIntegerField(
         _("days to pay an invoice"), default=DEFAULT_PAYMENT_DAYS,
         help_text=_("For customers without a credit profile; the profile's days of credit apply otherwise."))
+    # A customer nobody has rated yet is not exempt from credit control: these apply until someone does.
+    default_credit_policy = models.CharField(
+        _("payment policy of unrated customers"), max_length=8, choices=CreditPolicy.choices,
+        default=CreditPolicy.CASH,
+        help_text=_("For customers without a credit profile. Cash before delivery unless you choose otherwise."))
+    default_credit_limit = models.DecimalField(
+        _("credit limit of unrated customers"), max_digits=16, decimal_places=2, default=0,
+        help_text=_("Applies when unrated customers buy on credit."))
 
     objects = ScopedManager()
 
@@ -353,8 +366,9 @@ class CollectionNote(models.Model):
 
 
 class CreditProfile(models.Model):
-    """A customer's credit: level, limit and payment policy. A customer without one is not checked
-    (and shows as "not rated" in the credit overview)."""
+    """A customer's credit: level, limit and payment policy. A customer without one is checked against
+    the company's defaults for unrated customers (FinanceSettings; cash before delivery unless set),
+    and shows as "not rated" in the credit overview."""
 
     class Level(models.TextChoices):
         A = "A", _("A · excellent")
@@ -362,9 +376,7 @@ class CreditProfile(models.Model):
         C = "C", _("C · watch")
         D = "D", _("D · cash only")
 
-    class Policy(models.TextChoices):
-        CASH = "cash", _("cash before delivery (现款现货)")
-        CREDIT = "credit", _("on credit")
+    Policy = CreditPolicy
 
     company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
     customer = models.OneToOneField("customers.Customer", on_delete=models.CASCADE, related_name="credit_profile",

@@ -360,6 +360,11 @@ ROWS = [
     Row("approvals:withdraw", only({"owner": 302, "superior": 302, "administrator": 302}, 404), method="post",
         args=owners_approval),
     Row("approvals:resume", only({"administrator": 302}, 403), method="post", args=owners_approval),
+    # organising a review: those who see the request and hold the duty (an org administrator may too)
+    Row("approvals:add_reviewer", only({"owner": 403, "superior": 403, "administrator": 302}, 404), method="post",
+        args=owners_approval, data={"add-reviewer": ""}),
+    Row("approvals:record_review", only({"owner": 403, "superior": 403, "administrator": 302}, 404), method="post",
+        args=owners_approval, data={"record-conclusion": ""}),
     Row("approvals:chains", ADMIN_ONLY_PAGE),
     Row("approvals:chain_new", ADMIN_ONLY_PAGE),
     Row("approvals:chain_edit", ADMIN_ONLY_PAGE, args=lambda w: [w.chain.pk]),

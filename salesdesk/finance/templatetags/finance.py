@@ -26,15 +26,22 @@ NEXT_ACTION = {
 @register.inclusion_tag("finance/_order_credit.html", takes_context=True)
 def order_credit(context, order):
     profile = CreditProfile.objects.filter(customer_id=order.customer_id).first()
+    rated = profile is not None
+    profile = profile or credit.default_profile(order.customer)  # an unrated customer: the company's terms
     action = NEXT_ACTION.get(order.status)
     blocked = None
-    if profile is not None and action is not None:
-        amount = order.amount if action == gates.CONFIRM else Decimal(0)
+    if action is not None:
+        if action == gates.CONFIRM:
+            amount = order.amount
+        elif action == gates.RELEASE:  # what is still to ship: would it be let out?
+            amount = sum((line.open_quantity * line.unit_price for line in order.lines.all()), Decimal(0))
+        else:
+            amount = Decimal(0)
         found = credit.problem(action, order=order, amount=amount)
         blocked = found[0] if found else None
     return {
-        "order": order, "profile": profile, "action": action, "blocked": blocked,
-        "exposure": credit.exposure(order.customer) if profile else None,
+        "order": order, "profile": profile, "rated": rated, "action": action, "blocked": blocked,
+        "exposure": credit.exposure(order.customer),
         "overrides": CreditOverride.objects.filter(order=order).select_related("requested_by"),
         "actions": CreditOverride.Action.choices, "csrf_token": context.get("csrf_token"),
     }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from salesdesk.approvals import services as approvals
 from salesdesk.approvals.models import ApprovalChain, ApprovalStep
 from salesdesk.finance import credit, invoicing
-from salesdesk.finance.models import CreditOverride, CreditProfile, Invoice
+from salesdesk.finance.models import CreditOverride, CreditProfile, FinanceSettings, Invoice
 from salesdesk.sales import contracts, orders, shipping
 from salesdesk.sales.lines import LineInput
 from salesdesk.sales.models import SalesOrder, Shipment
@@ -37,15 +37,71 @@ def new_order(org, deal, quantity="10", submit=True):
     return order
 
 
+def ship_from(org, deal):
+    from salesdesk.core.access import Actor
+    from salesdesk.sales.models import Warehouse
+
+    warehouse, _created = Warehouse.objects.get_or_create(company=org.company, code="WH", defaults={"name": "总库"})
+    shipping.receive_stock(by=Actor.command("test"), warehouse=warehouse, product=deal["sbs"], quantity=Decimal("100"))
+    return warehouse
+
+
 def override_chain(org):
     chain = ApprovalChain.objects.create(company=org.company, document_type="credit_override", name="信用特批")
     step = ApprovalStep.objects.create(chain=chain, order=1, name="总监审批", approver="positions")
     step.positions.set([org.positions["director"]])
 
 
-def test_a_customer_without_a_credit_profile_is_not_checked(finance, deal):
-    order = new_order(finance, deal, quantity="1000")  # 12.5 million, no profile
-    assert order.status == SalesOrder.Status.CONFIRMED
+def company_defaults(org, **values):
+    FinanceSettings.objects.filter(company=org.company).delete()
+    if values:
+        FinanceSettings.objects.create(company=org.company, **values)
+
+
+def test_an_unrated_customer_of_a_company_that_set_nothing_pays_cash_before_delivery(finance, deal):
+    org = finance
+    company_defaults(org)  # no finance settings at all
+    order = new_order(org, deal, quantity="52")  # 650,000 for a customer nobody has rated
+    assert order.status == SalesOrder.Status.CONFIRMED  # cash customers may order …
+    shipment = shipping.create_shipment(order=order, by=org.people["clerk"], warehouse=ship_from(org, deal),
+                                        quantities={order.lines.get().pk: Decimal("52")})
+    with pytest.raises(credit.CreditBlocked, match="not rated yet.*cash before delivery: 650000.00 more"):
+        shipping.release(shipment=shipment)  # … but no goods leave before the money is in
+    received(org, deal["customer"], "650000")
+    shipping.release(shipment=shipment)
+    assert Shipment.objects.get(pk=shipment.pk).status == Shipment.Status.RELEASED
+
+
+def test_an_unrated_customer_gets_the_companys_default_credit_limit(finance, deal):
+    org = finance
+    company_defaults(org, default_credit_policy="credit", default_credit_limit=Decimal("100000"))
+    new_order(org, deal, quantity="8")  # 100,000: the whole default limit
+    with pytest.raises(credit.CreditBlocked, match=r"not rated yet.*would use 112500\.00 of its credit limit of "
+                                                    r"100000\.00"):
+        new_order(org, deal, quantity="1")
+
+
+def test_rating_the_customer_replaces_the_companys_defaults(finance, deal):
+    org = finance
+    company_defaults(org)
+    rate(org, deal["customer"], limit="1000000")
+    order = new_order(org, deal, quantity="52")
+    shipment = shipping.create_shipment(order=order, by=org.people["clerk"], warehouse=ship_from(org, deal),
+                                        quantities={order.lines.get().pk: Decimal("52")})
+    shipping.release(shipment=shipment)  # on credit within its own limit
+
+
+def test_the_order_page_says_an_unrated_customer_is_not_rated_and_what_blocks_it(finance, deal):
+    from django.test import Client
+
+    org = finance
+    company_defaults(org)
+    order = new_order(org, deal, quantity="1")
+    client = Client()
+    client.force_login(org.user("owner"))
+    page = client.get(f"/sales/orders/{order.pk}/").content.decode()
+    assert 'id="order-credit"' in page and 'id="credit-blocked"' in page
+    assert 'data-credit-level=""' in page
 
 
 def test_an_order_over_the_credit_limit_is_blocked_with_the_figures(finance, deal):

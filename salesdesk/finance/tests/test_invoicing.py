@@ -73,7 +73,7 @@ def test_invoiced_never_exceeds_shipped_counting_open_requests(checkers, confirm
 
 def test_a_company_that_invoices_against_orders_may_invoice_before_shipping(checkers, confirmed):
     org = checkers
-    FinanceSettings.objects.create(company=org.company, invoice_basis=FinanceSettings.Basis.ORDERED)
+    FinanceSettings.objects.filter(company=org.company).update(invoice_basis=FinanceSettings.Basis.ORDERED)
     invoice = ask(org, confirmed, SBS="10", AGT="5")
     assert invoice.amount == Decimal("126500.00")
     with pytest.raises(ValidationError):

@@ -114,8 +114,8 @@ def test_a_payment_goes_to_another_customers_invoice_never(finance, confirmed, d
 
 def test_oldest_first_allocation_and_undo(finance, confirmed):
     org = finance
+    newer = issued_invoice(org, confirmed, SBS="1")  # first: once the older is overdue, no more issues
     older = issued_invoice(org, confirmed, SBS="1", issued_on=TODAY() - datetime.timedelta(days=40))
-    newer = issued_invoice(org, confirmed, SBS="1")
     payment = received(org, confirmed.customer, "15000")
     made = payments.allocate_oldest_first(payment=payment, by=org.people["checker"])
     assert [(a.invoice_id, a.amount) for a in made] == [(older.pk, Decimal("12500.00")), (newer.pk, Decimal("2500.00"))]

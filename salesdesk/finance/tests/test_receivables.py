@@ -35,11 +35,11 @@ def test_an_issued_invoice_falls_due_after_the_companys_default_days(finance, co
 
 def test_aging_puts_each_open_amount_in_its_bucket(finance, confirmed):
     org = finance
-    amounts = {}
-    for days in (-5, 0, 1, 30, 31, 60, 61, 90, 91, 180, 181, 400):
-        invoice = issued_invoice(org, confirmed, SBS="0.001")  # 12.50 each
+    # All issued first: once one is overdue, the credit check stops further issues to the customer.
+    invoices = {days: issued_invoice(org, confirmed, SBS="0.001")  # 12.50 each
+                for days in (-5, 0, 1, 30, 31, 60, 61, 90, 91, 180, 181, 400)}
+    for days, invoice in invoices.items():
         overdue_by(invoice, days)
-        amounts[days] = invoice.amount
     result = receivables.aging(org.people["checker"].user, by="customer")
     [row] = result.rows
     assert row.buckets == {"not_due": Decimal("25.00"), "d1_30": Decimal("25.00"), "d31_60": Decimal("25.00"),
@@ -68,8 +68,9 @@ def test_aging_counts_only_what_is_still_open_and_only_within_scope(finance, con
 
 def test_the_statement_of_account_runs_from_the_opening_to_the_closing_balance(finance, confirmed):
     org = finance
-    before = issued_invoice(org, confirmed, SBS="1", issued_on=days_ago(40))  # 12,500, before the period
+    # Issued newest first: once the older one is overdue, the credit check would stop the next issue.
     within = issued_invoice(org, confirmed, SBS="2", issued_on=days_ago(5))  # 25,000
+    before = issued_invoice(org, confirmed, SBS="1", issued_on=days_ago(40))  # 12,500, before the period
     payment = received(org, confirmed.customer, "20000", received_on=days_ago(3))
     payments.allocate(payment=payment, by=org.people["checker"],
                       targets=[payments.Target(amount=Decimal("12500"), invoice=before)])

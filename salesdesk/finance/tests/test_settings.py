@@ -50,7 +50,8 @@ def test_it_shows_the_defaults_before_anything_was_saved(admin):
 def test_it_lets_an_administrator_save_both_settings_and_records_who_did(admin):
     client = client_of(admin, "director")
 
-    response = client.post(URL, {"invoice_basis": "ordered", "default_payment_days": "45"})
+    response = client.post(URL, {"invoice_basis": "ordered", "default_payment_days": "45",
+                                "default_credit_policy": "cash"})
 
     assert response.status_code == 302 and response["Location"] == URL
     settings = FinanceSettings.objects.get(company=admin.company)
@@ -68,7 +69,8 @@ def test_it_lets_an_administrator_save_both_settings_and_records_who_did(admin):
 def test_it_changes_saved_settings_and_records_the_change(admin):
     settings = FinanceSettings.objects.create(company=admin.company)
 
-    client_of(admin, "director").post(URL, {"invoice_basis": "shipped", "default_payment_days": "0"})
+    client_of(admin, "director").post(URL, {"invoice_basis": "shipped", "default_payment_days": "0",
+                                            "default_credit_policy": "cash"})
 
     settings.refresh_from_db()
     assert settings.default_payment_days == 0
@@ -82,7 +84,8 @@ def test_it_changes_saved_settings_and_records_the_change(admin):
 def test_it_shows_a_message_for_bad_days_and_saves_nothing(admin, days, message):
     FinanceSettings.objects.create(company=admin.company, default_payment_days=30)
 
-    response = client_of(admin, "director").post(URL, {"invoice_basis": "ordered", "default_payment_days": days})
+    response = client_of(admin, "director").post(URL, {"invoice_basis": "ordered", "default_payment_days": days,
+                                                          "default_credit_policy": "cash"})
 
     assert response.status_code == 200 and message in response.content.decode()
     settings = FinanceSettings.objects.get(company=admin.company)
@@ -114,7 +117,8 @@ def test_it_answers_403_to_anyone_but_an_administrator_and_saves_nothing(admin, 
 def test_the_saved_days_set_the_due_date_of_an_invoice_issued_afterwards(admin, confirmed):
     from .conftest import issued_invoice
 
-    client_of(admin, "director").post(URL, {"invoice_basis": "shipped", "default_payment_days": "10"})
+    client_of(admin, "director").post(URL, {"invoice_basis": "shipped", "default_payment_days": "10",
+                                            "default_credit_policy": "credit", "default_credit_limit": "1000000"})
 
     invoice = issued_invoice(admin, confirmed, issued_on=datetime.date(2026, 11, 26), SBS="1")
     assert invoice.due_on == datetime.date(2026, 12, 6)

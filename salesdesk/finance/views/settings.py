@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from salesdesk.org.access import current_company, org_admin_required
 
 from ..forms import FinanceSettingsForm
-from ..models import FinanceSettings
+from ..models import CreditPolicy, FinanceSettings
 from ..settings_services import update_finance_settings
 
 
@@ -23,7 +23,9 @@ def finance_settings(request):
         raise Http404
     current = FinanceSettings.objects.restrict(request.user).filter(company=company).first()
     initial = {"invoice_basis": current.invoice_basis if current else FinanceSettings.Basis.SHIPPED,
-               "default_payment_days": current.default_payment_days if current else FinanceSettings.DEFAULT_PAYMENT_DAYS}
+               "default_payment_days": current.default_payment_days if current else FinanceSettings.DEFAULT_PAYMENT_DAYS,
+               "default_credit_policy": current.default_credit_policy if current else CreditPolicy.CASH,
+               "default_credit_limit": current.default_credit_limit if current else 0}
     form = FinanceSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -47,7 +47,10 @@ def checked_product(org, code="P-001", price="100", floor=None, **fields):
 
 @pytest.fixture
 def deal(org):
-    """The owner's customer 巴陵石化 and two products; sales scopes for the managers."""
+    """The owner's customer 巴陵石化 and two products; sales scopes for the managers. The company sells
+    on open credit to customers nobody has rated (the product's default is cash before delivery; the
+    credit tests set their own terms), so the order-to-cash tests are about what they test."""
+    sells_on_credit(org.company)
     for code, level in (("director", ScopeLevel.ALL), ("east-rm", ScopeLevel.DEPARTMENT_TREE),
                         ("sh-mgr", ScopeLevel.SUBORDINATES)):
         org_services.set_position_scope(position=org.positions[code], module="sales", level=level)
@@ -56,6 +59,13 @@ def deal(org):
                                                  contacts=[{"name": "采购王经理"}])
     return {"customer": customer, "sbs": checked_product(org, code="SBS", price="12500", floor="12000"),
             "agent": checked_product(org, code="AGT", price="300")}
+
+
+def sells_on_credit(company, limit="100000000"):
+    from salesdesk.finance.models import FinanceSettings
+
+    FinanceSettings.objects.update_or_create(company=company, defaults={
+        "default_credit_policy": "credit", "default_credit_limit": Decimal(limit)})
 
 
 def quote(org, deal, *lines, by="owner"):
