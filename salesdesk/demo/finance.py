@@ -1,6 +1,9 @@
 """Demo finance records for the industrial template: credit profiles, the chains for credit overrides
 and write-offs, and per demo order a shipment, an invoice issued six weeks ago (so overdue), one
-payment confirmed and partly allocated and one waiting for finance; then the collection tasks."""
+payment confirmed and partly allocated and one waiting for finance; then the collection tasks.
+
+The 内勤 ships, checks and issues the invoices; the 账务部's 出纳 confirms and allocates the receipts
+(回款确认 is finance's, not the sales line's)."""
 
 import datetime
 from decimal import Decimal
@@ -9,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from salesdesk.core.contextvars import acting_as, actor_for_user
-from salesdesk.demo.sales import _chain, _holder
+from salesdesk.demo.sales import _holder
 from salesdesk.finance import credit, invoicing, payments, receivables
 from salesdesk.sales import shipping
 from salesdesk.sales.models import SalesOrder, Warehouse
@@ -19,20 +22,13 @@ LEVELS = ("A", "B", "C", "D")
 
 @transaction.atomic
 def add_demo_finance(company) -> dict:
-    clerk = _holder(company, "inside-sales-sbs")  # checks invoices, confirms payments (回款确认)
+    clerk = _holder(company, "inside-sales-sbs")  # ships, checks and issues invoices (开票复核)
+    cashier = _holder(company, "cashier")  # confirms and allocates payments (回款确认)
     manager = _holder(company, "sales-manager") or clerk
-    if clerk is None:
+    if clerk is None or cashier is None:
         return {"invoices": 0}
     today = timezone.localdate()
-    _chain(company, credit.OVERRIDE_DOCUMENT, "信用特批", [
-        {"name": "销售经理审批", "approver": "positions", "positions": ["sales-manager", "materials-head"]},
-        {"name": "总经理审批", "approver": "positions", "positions": ["general-manager"],
-         "min_amount": Decimal("200000")},
-    ])
-    _chain(company, payments.WRITE_OFF_DOCUMENT, "坏账核销", [
-        {"name": "销售经理审核", "approver": "positions", "positions": ["sales-manager"]},
-        {"name": "总经理审批", "approver": "positions", "positions": ["general-manager"]},
-    ])
+    # 信用特批 and 坏账核销 chains come with the industrial template.
     warehouse = Warehouse.objects.filter(company=company, code="WH-MAIN").first()
     invoices = 0
     for index, order in enumerate(SalesOrder.objects.filter(company=company, status=SalesOrder.Status.CONFIRMED)
@@ -45,12 +41,16 @@ def add_demo_finance(company) -> dict:
         if warehouse is None:
             continue
         lines = list(order.lines.all())
+        cash_first = index % 4 == 3  # cash before delivery: paid first
         with acting_as(actor_for_user(clerk.user, source="command")):
             shipment = shipping.create_shipment(order=order, by=clerk, warehouse=warehouse,
                                                 quantities={line.pk: line.quantity for line in lines})
-            if index % 4 == 3:  # cash before delivery: paid first
+            if cash_first:
                 paid = payments.register(customer=order.customer, by=clerk, amount=order.amount, received_on=today)
-                payments.confirm(payment=paid, by=clerk)
+        if cash_first:
+            with acting_as(actor_for_user(cashier.user, source="command")):
+                payments.confirm(payment=paid, by=cashier)
+        with acting_as(actor_for_user(clerk.user, source="command")):
             shipping.release(shipment=shipment, shipped_on=today - datetime.timedelta(days=45))
         with acting_as(actor_for_user(rep.user, source="command")):
             invoice = invoicing.request_invoice(order=order, by=rep, kind="normal",
@@ -61,14 +61,16 @@ def add_demo_finance(company) -> dict:
             invoice = invoicing.issue(invoice=invoice, by=clerk, invoice_number=f"4300{7000 + index:04d}",
                                       issued_on=today - datetime.timedelta(days=44))
             invoices += 1
-            if index % 4 == 3:
-                payments.allocate_oldest_first(payment=paid, by=clerk)
-                continue
-            part = (invoice.amount / 2).quantize(Decimal("0.01"))
-            paid = payments.register(customer=order.customer, by=clerk, amount=part,
-                                     received_on=today - datetime.timedelta(days=3), reference=f"CMB{index:05d}")
-            payments.confirm(payment=paid, by=clerk)
-            payments.allocate_oldest_first(payment=paid, by=clerk)
+            if not cash_first:
+                part = (invoice.amount / 2).quantize(Decimal("0.01"))
+                paid = payments.register(customer=order.customer, by=clerk, amount=part,
+                                         received_on=today - datetime.timedelta(days=3), reference=f"CMB{index:05d}")
+        with acting_as(actor_for_user(cashier.user, source="command")):
+            if not cash_first:
+                payments.confirm(payment=paid, by=cashier)
+            payments.allocate_oldest_first(payment=paid, by=cashier)
+        if cash_first:
+            continue
         with acting_as(actor_for_user(rep.user, source="command")):
             payments.register(customer=order.customer, by=rep, amount=Decimal("5000"), received_on=today,
                               note="客户来电称已付款")

@@ -9,11 +9,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from salesdesk.approvals.models import ApprovalChain, ApprovalStep
 from salesdesk.core.access import Actor
 from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.customers.models import Customer
-from salesdesk.org.models import Employee, Position
+from salesdesk.org.models import Employee
 from salesdesk.sales import contracts, orders, pricing, quotations, services, shipping
 from salesdesk.sales.models import PriceList, Warehouse
 
@@ -31,15 +30,6 @@ PRODUCTS = [
 def _holder(company, code: str) -> Employee | None:
     return (Employee.objects.filter(company=company, assignments__position__code=code,
                                     assignments__ended_on__isnull=True).order_by("pk").first())
-
-
-def _chain(company, document_type: str, name: str, steps: list[dict], **conditions) -> ApprovalChain:
-    chain = ApprovalChain.objects.create(company=company, document_type=document_type, name=name, **conditions)
-    for order, step in enumerate(steps, start=1):
-        positions = step.pop("positions", [])
-        row = ApprovalStep.objects.create(chain=chain, order=order, **step)
-        row.positions.set(Position.objects.filter(company=company, code__in=positions))
-    return chain
 
 
 @transaction.atomic
@@ -78,19 +68,7 @@ def add_demo_sales(company) -> dict:
     with acting_as(actor_for_user(maker.user, source="command")):
         pricing.propose_price_change(by=maker, product=products["RP-40"], price=Decimal("2680"),
                                      floor_price=Decimal("2450"), reason="原料上涨")
-    # A price below the floor: the rep's direct superior, then the general manager from 100,000.
-    _chain(company, quotations.DISCOUNT_DOCUMENT, "低于底价的报价", [
-        {"name": "直接上级审批", "approver": "superior"},
-        {"name": "总经理审批", "approver": "positions", "positions": ["general-manager"],
-         "min_amount": Decimal("100000")},
-    ], below_floor=True)
-    # 合同评审: the rep's superior, the sales manager, and the general manager from 500,000.
-    _chain(company, contracts.REVIEW_DOCUMENT, "合同评审", [
-        {"name": "直接上级审核", "approver": "superior"},
-        {"name": "销售经理评审", "approver": "positions", "positions": ["sales-manager", "materials-head"]},
-        {"name": "总经理审批", "approver": "positions", "positions": ["general-manager"],
-         "min_amount": Decimal("500000")},
-    ])
+    # The approval chains (quotations, 合同评审, 订单评审 …) come with the industrial template.
     made = _demo_quotations(company, products)
     return {"products": len(products), "quotations": made}
 
@@ -122,9 +100,26 @@ def _demo_quotations(company, products) -> int:
             order = orders.create_order(by=rep, customer=customer, delivery_on=today + datetime.timedelta(days=5),
                                         lines=[quotations.LineInput(products["AGT-01"], Decimal("10"))],
                                         ship_to=f"{customer.city}市")
-            orders.submit_for_review(order=order, by=rep)
+            review = orders.submit_for_review(order=order, by=rep)
+        _review_order(review)
         made += 2
     return made
+
+
+def _review_order(review) -> None:
+    """订单评审 as the template runs it: whoever the chain asks (the 内勤 checking delivery date, stock
+    and prices) approves, step by step, until the order is confirmed."""
+    from salesdesk.approvals import services as approvals
+    from salesdesk.approvals.models import ApprovalRequest, ApprovalTask
+
+    for _step in range(10):
+        review.refresh_from_db()
+        if review.status != ApprovalRequest.Status.PENDING:
+            return
+        task = review.tasks.filter(step=review.current_step, status=ApprovalTask.Status.PENDING).select_related(
+            "approver__user").order_by("pk").first()
+        with acting_as(actor_for_user(task.approver.user, source="command")):
+            approvals.decide(request=review, actor=task.approver, decision="approve", comment="交期、库存、价格已核对。")
 
 
 HISTORY_PRODUCTS = (("SBS-791", 13200, 6), ("SBS-1301", 12800, 5), ("AGT-01", 460, 80), ("RP-40", 2600, 12))

@@ -12,7 +12,16 @@ class SalesConfig(AppConfig):
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import approval_panels, capabilities, contracts, models, orders, queues, quotations, scope_rules  # noqa: F401
+        from . import (  # noqa: F401
+            approval_panels,
+            capabilities,
+            contracts,
+            models,
+            orders,
+            queues,
+            quotations,
+            scope_rules,
+        )
         from .jobs import register_jobs
 
         register_jobs()

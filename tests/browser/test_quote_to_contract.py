@@ -1,13 +1,14 @@
-"""Quote to contract in Chromium, with the seed roles of the industrial template: a rep quotes below
-the floor price, his office manager approves it from the notification, the rep turns the quotation
-into a contract and submits it for review (合同评审), and the office manager and the sales manager
-approve it from 待我审批 until the contract is in force; an order against it is shipped in part by the
-sales manager's assistant (跟单), and its invoice is requested by the rep and checked and issued by
-the assistant (开票双人复核). The customer pays: the rep registers the money, the assistant confirms it
-from her workbench (回款确认) and allocates it to the invoice, and the contract shows what
+"""Quote to contract in Chromium, with the seed roles of the industrial template and the chains it
+ships: a rep quotes below the floor price, his office manager approves it from the notification, the
+rep turns the quotation into a contract and submits it for review (合同评审); the office manager, the
+regional manager and the sales manager approve it from 待我审批, then 法务 and 账务 countersign, and the
+contract is in force. An order against it is reviewed by the inside-sales clerk (订单评审) and shipped in
+part by the sales manager's assistant (跟单); its invoice is requested by the rep and checked and issued
+by the assistant (开票双人复核). The customer pays: the rep registers the money, the cashier of the 账务部
+confirms it from her workbench (回款确认) and allocates it to the invoice, and the contract shows what
 was collected. Then the sales manager rates the customer with a small credit limit; the rep's next
-order is blocked, he asks for a credit override, the sales manager approves it and the order goes
-through."""
+order is blocked, he asks for a credit override, the sales manager and the head of the 账务部 approve
+it, and the order goes through its review."""
 
 import datetime
 
@@ -17,7 +18,8 @@ from django.utils import timezone
 
 from salesdesk.customers.models import Customer
 from salesdesk.demo.customers import add_demo_customers
-from salesdesk.demo.sales import _chain, add_demo_sales
+from salesdesk.core.contextvars import acting_as, actor_for_user
+from salesdesk.demo.sales import add_demo_sales
 from salesdesk.finance import credit
 from salesdesk.finance.models import CreditOverride, Invoice, Payment
 from salesdesk.org import orgfile
@@ -34,8 +36,12 @@ def company(transactional_db):
     company = orgfile.load_org(data=orgfile.load_template("industrial"), demo_people=True)
     add_demo_customers(company)
     add_demo_sales(company)
-    _chain(company, credit.OVERRIDE_DOCUMENT, "信用特批", [
-        {"name": "销售经理审批", "approver": "positions", "positions": ["sales-manager"]}])
+    # The customer buys on credit (the industrial company's unrated customers pay cash first).
+    manager = Employee.objects.get(user__username="sales-manager-1")
+    rep = Employee.objects.get(user__username="nanjing-rep-2")
+    with acting_as(actor_for_user(manager.user, source="command")):
+        credit.set_profile(customer=Customer.objects.filter(owner=rep).order_by("pk").first(), by=manager, level="B",
+                           limit=500000, policy="credit", payment_days=30)
     return company
 
 
@@ -97,7 +103,8 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
     assert page.locator("#contract-status").inner_text() == "评审中"
 
     contract = Contract.objects.get(quotation=quotation)
-    for reviewer in ("nanjing-om-1", "sales-manager-1"):
+    # 合同评审 as the template runs it: the office, the region, the sales manager, then 法务 and 账务 together.
+    for reviewer in ("nanjing-om-1", "east-rm-1", "sales-manager-1", "accounts-manager-1", "legal-officer-1"):
         log_in(page, live_server, reviewer)
         assert int(page.locator('[data-queue="approvals"] [data-count]').inner_text()) >= 1
         approve_from_the_inbox(page, live_server, contract.number)
@@ -109,15 +116,20 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
     assert page.locator("#contract-status").inner_text() == "执行中"
     assert page.locator("#approval-history").count() == 1
 
-    # The rep orders against the contract; without an order review chain it is confirmed at once,
-    # and the sales manager's assistant (跟单) finds it among the orders to follow.
+    # The rep orders against the contract; the inside-sales clerk reviews it (订单评审: delivery date,
+    # stock, prices) and it is confirmed; the sales manager's assistant (跟单) finds it among the orders
+    # to follow.
     page.fill("#order-form input[name=delivery_on]", (timezone.localdate() + datetime.timedelta(days=5)).isoformat())
     with page.expect_navigation():
         page.click("#place-order")
     with page.expect_navigation():
         page.click("#submit-order")
-    assert page.locator("#order-status").inner_text() == "已确认"
+    assert page.locator("#order-status").inner_text() == "评审中"
     order = SalesOrder.objects.get(contract=contract)
+    log_in(page, live_server, "inside-sales-sbs-1")
+    approve_from_the_inbox(page, live_server, order.number)
+    order.refresh_from_db()
+    assert order.status == SalesOrder.Status.CONFIRMED
     log_in(page, live_server, "sales-manager-assistant-1")
     with page.expect_navigation():
         page.locator('[data-queue="orders_to_follow"]').click()
@@ -165,9 +177,9 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
     assert page.locator("#invoice-status").inner_text() == "已开具"
     assert order.lines.get().invoiced_quantity == 3
 
-    # The customer pays 10,000. The rep registers it; it counts once the sales manager's assistant, who
-    # reconciles receipts (核对收支和往来账), finds it on her workbench, confirms it against the bank and
-    # allocates it to the invoice.
+    # The customer pays 10,000. The rep registers it; it counts once the cashier of the 账务部 (出纳, who
+    # keeps the bank account) finds it on her workbench, confirms it against the bank and allocates it to
+    # the invoice — finance confirms money, not the sales line.
     invoice = Invoice.objects.get(order=order)
     today = timezone.localdate().isoformat()
     log_in(page, live_server, "nanjing-rep-2")
@@ -180,7 +192,7 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
     assert page.locator("#payment-status").inner_text() == "待财务确认"
     assert page.locator("#confirm-payment").count() == 0  # the rep does not confirm money
     payment = Payment.objects.get(reference="CMB-20261126")
-    log_in(page, live_server, "sales-manager-assistant-1")
+    log_in(page, live_server, "cashier-1")
     assert int(page.locator('[data-queue="payments_to_confirm"] [data-count]').inner_text()) == 1
     page.goto(f"{live_server.url}{reverse('finance:payment', args=[payment.pk])}")
     with page.expect_navigation():
@@ -225,20 +237,26 @@ def test_a_quotation_below_the_floor_is_approved_and_becomes_a_contract_in_force
     override = CreditOverride.objects.get(order=second)
     assert override.status == CreditOverride.Status.PENDING
 
-    # The sales manager approves the override from 待我审批; then the order goes through.
-    log_in(page, live_server, "sales-manager-1")
-    page.goto(f"{live_server.url}{reverse('approvals:inbox')}")
-    with page.expect_navigation():
-        page.locator("#approval-rows tbody a").first.click()
-    page.fill("#id_comment", "同意特批")
-    with page.expect_navigation():
-        page.click("#approve")
+    # The sales manager and then the head of the 账务部 approve the override from 待我审批; then the
+    # order goes through its review.
+    for approver in ("sales-manager-1", "accounts-manager-1"):
+        log_in(page, live_server, approver)
+        page.goto(f"{live_server.url}{reverse('approvals:inbox')}")
+        with page.expect_navigation():
+            page.locator("#approval-rows tbody a").first.click()
+        page.fill("#id_comment", "同意特批")
+        with page.expect_navigation():
+            page.click("#approve")
     override.refresh_from_db()
     assert override.status == CreditOverride.Status.APPROVED
     log_in(page, live_server, "nanjing-rep-2")
     page.goto(f"{live_server.url}{reverse('sales:order', args=[second.pk])}")
     with page.expect_navigation():
         page.click("#submit-order")
-    assert page.locator("#order-status").inner_text() == "已确认"
+    assert page.locator("#order-status").inner_text() == "评审中"
+    log_in(page, live_server, "inside-sales-sbs-1")
+    approve_from_the_inbox(page, live_server, second.number)
+    second.refresh_from_db()
+    assert second.status == SalesOrder.Status.CONFIRMED
     override.refresh_from_db()
     assert override.status == CreditOverride.Status.USED

@@ -48,3 +48,13 @@ def test_running_it_again_changes_nothing():
              AuditEntry.objects.count(), get_user_model().objects.count())
     assert after == before
     assert "Reusing the existing company" in output
+
+
+def test_the_demo_receipts_wait_for_the_cashier_and_not_for_the_inside_sales_clerk():
+    run()
+
+    User = get_user_model()
+    cashier = {card["key"]: card["count"] for card in cards_for(User.objects.get(username="cashier-1"))}
+    clerk = {card["key"]: card["count"] for card in cards_for(User.objects.get(username="inside-sales-sbs-1"))}
+    assert cashier["payments_to_confirm"] >= 1
+    assert "payments_to_confirm" not in clerk and "invoices_to_check" in clerk

@@ -125,7 +125,7 @@ def test_load_org_names_the_templates_when_the_source_is_neither_template_nor_fi
 
 def test_load_org_reports_a_bad_file_and_loads_nothing(tmp_path):
     data = template("standard-sales")
-    data["positions"][1]["reports_to"] = "nobody"
+    next(item for item in data["positions"] if item["code"] == "manager-assistant")["reports_to"] = "nobody"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
 

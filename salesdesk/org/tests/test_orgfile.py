@@ -435,9 +435,11 @@ def ids_in(data) -> list[str]:
 
 def test_the_id_check_catches_a_database_id():
     data = template("standard-sales")
-    data["positions"][0]["id"] = 7
-    data["positions"][1]["reports_to"] = 12
-    data["departments"][0]["children"][0]["parent"] = "sales"
+    positions = {item["code"]: item for item in data["positions"]}
+    positions["manager"]["id"] = 7
+    positions["manager-assistant"]["reports_to"] = 12
+    sales = next(node for node in data["departments"][0]["children"] if node["code"] == "sales")
+    next(node for node in sales["children"] if node["code"] == "field")["parent"] = "sales"
 
     assert {entry.split("=")[0] for entry in ids_in(data)} == {
         "manager.id", "manager-assistant.reports_to", "departments/field.parent"}

@@ -39,13 +39,16 @@ SEEDS_DIR = next((path for path in (Path(__file__).resolve().parents[3].parent /
 # title must report to one of the superiors listed for that title.
 REPORTING_LINES = {
     # 经理 with 经理助理 and 绩效考核专员; 销售主管 over 大区经理, 省区经理, 招商经理 and 业务员;
-    # 售后主管 over 客诉专员 and 跟单员; 文员.
+    # 售后主管 over 客诉专员 and 跟单员; 文员. Seed 000 has the 销售部 report to the 董事长 and lead the
+    # contract review with the departments concerned (法务, 财务 countersign); its chart runs 大区经理 →
+    # 省区经理 → 业务员, and its list of duties names a 售后服务信息员.
     "standard-sales": [
-        ("销售经理", None),
+        ("董事长", None), ("销售经理", "董事长"),
         ("经理助理", "销售经理"), ("绩效考核专员", "销售经理"), ("文员", "销售经理"),
         ("销售主管", "销售经理"), ("售后主管", "销售经理"),
-        ("大区经理", "销售主管"), ("省区经理", "销售主管"), ("招商经理", "销售主管"), ("业务员", "销售主管"),
-        ("客诉专员", "售后主管"), ("跟单员", "售后主管"),
+        ("大区经理", "销售主管"), ("省区经理", "大区经理"), ("业务员", "省区经理"), ("招商经理", "销售主管"),
+        ("客诉专员", "售后主管"), ("跟单员", "售后主管"), ("售后服务信息员", "售后主管"),
+        ("财务经理", "董事长"), ("会计", "财务经理"), ("法务专员", "董事长"),
     ],
     # 董事会 → 总经理 → 财核部 (财务, 审计), 行政部 (法务, 人事, 仓储, 后勤), 企划部 (策划, 企宣),
     # 营销部 (市场部, 销售部, 技术支持部).
@@ -66,6 +69,7 @@ REPORTING_LINES = {
         ("销售主管", "销售经理"), ("置业顾问", "销售主管"), ("销售秘书", "销售经理"),
         ("副专", "专案经理"), ("女专", "专案经理"), ("组长", "专案经理"),
         ("销售人员", "组长"), ("见习销售人员", "组长"),
+        ("财务专员", "营销总监"),
     ],
     # SLT = 总经理, 销售总监, 销售副总监; SSG = 组长 and two 客户服务代表; FSF = 市场经理 MM → 区域经理 UM →
     # 客户经理 KAM → 销售代表 (one FSF line under each of the two SLT members who own markets).
@@ -74,6 +78,7 @@ REPORTING_LINES = {
         ("组长", "销售副总监"), ("客户服务代表", "组长"),
         ("市场经理", "销售总监"), ("市场经理", "销售副总监"),
         ("区域经理", "市场经理"), ("客户经理", "区域经理"), ("销售代表", "客户经理"),
+        ("财务经理", "总经理"), ("会计", "财务经理"),
     ],
     # 销售总监 → 销售经理 (with 销售经理助理, 销售统计员) → 大区经理 → 办事处经理 → 业务人员; 渠道经理 →
     # 销售代表; 店面经理; 客户服务部经理 → 客户代表; 销售部长 → 副部长 → 销售代表, 销售内勤, 网络销售代表,
@@ -87,13 +92,19 @@ REPORTING_LINES = {
         ("客户服务部经理", "总经理"), ("客户代表", "客户服务部经理"),
         ("销售部长", "总经理"), ("销售副部长", "销售部长"), ("销售代表", "销售副部长"),
         ("销售内勤*", "销售部长"), ("网络销售代表", "销售部长"), ("外贸销售员", "销售部长"),
+        # Seed 001 puts a 市场专员 in each 大区; seed 003 has an 账务部 (经理, 会计, 出纳) beside the 销售部.
+        ("市场专员", "大区经理"),
+        ("账务部经理", "总经理"), ("会计", "账务部经理"), ("出纳", "账务部经理"), ("法务专员", "总经理"),
     ],
 }
 
 # (department, the department it sits in) where DESIGN.md nests departments; names as the
 # templates spell them.
 DEPARTMENTS = {
-    "standard-sales": [("销售部", None), ("市场销售组", "销售部"), ("售后服务组", "销售部")],
+    "standard-sales": [("公司", None), ("销售部", "公司"), ("财务部", "公司"),
+                       ("市场销售组", "销售部"), ("售后服务组", "销售部"),
+                       ("华东大区", "市场销售组"), ("江苏省区", "华东大区"), ("浙江省区", "华东大区"),
+                       ("华北大区", "市场销售组"), ("河北省区", "华北大区"), ("山东省区", "华北大区")],
     "sales-company": [
         ("董事会", None), ("总经理室", "董事会"),
         ("财核部", "总经理室"), ("财务部", "财核部"), ("审计部", "财核部"),
@@ -102,14 +113,15 @@ DEPARTMENTS = {
         ("营销部", "总经理室"), ("市场部", "营销部"), ("销售部", "营销部"), ("技术支持部", "营销部"),
     ],
     "real-estate": [("营销中心", None), ("策划部", "营销中心"), ("销售部", "营销中心"), ("客服部", "营销中心"),
-                    ("江畔项目案场", "营销中心")],
-    "fmcg-brand": [("销售部", None), ("销售领导小组（SLT）", "销售部"), ("销售秘书组（SSG）", "销售部"),
+                    ("江畔项目案场", "营销中心"), ("财务部", "营销中心")],
+    "fmcg-brand": [("公司", None), ("销售部", "公司"), ("财务部", "公司"),
+                   ("销售领导小组（SLT）", "销售部"), ("销售秘书组（SSG）", "销售部"),
                    ("实地销售队伍（FSF）", "销售部"), ("北方市场", "实地销售队伍（FSF）"),
                    ("南方市场", "实地销售队伍（FSF）")],
     "industrial": [("总经理办公室", None), ("销售中心", "总经理办公室"), ("华东大区", "销售中心"),
                    ("南京办事处", "华东大区"), ("杭州办事处", "华东大区"), ("华北大区", "销售中心"),
                    ("济南办事处", "华北大区"), ("渠道部", "销售中心"), ("直营门店", "销售中心"),
-                   ("客户服务部", "总经理办公室"), ("材料销售部", "总经理办公室")],
+                   ("客户服务部", "总经理办公室"), ("材料销售部", "总经理办公室"), ("账务部", "总经理办公室")],
 }
 
 # Which department each listed position sits in, where DESIGN.md places it.
@@ -117,12 +129,15 @@ POSITION_DEPARTMENTS = {
     "real-estate": [("策划主管", "策划部"), ("销售经理", "销售部"), ("销售主管", "销售部"), ("置业顾问", "销售部"),
                     ("销售秘书", "销售部"), ("客服主管", "客服部"), ("专案经理", "江畔项目案场"),
                     ("副专", "江畔项目案场"), ("女专", "江畔项目案场"), ("组长", "江畔项目案场"),
-                    ("销售人员", "江畔项目案场"), ("见习销售人员", "江畔项目案场")],
+                    ("销售人员", "江畔项目案场"), ("见习销售人员", "江畔项目案场"), ("财务专员", "财务部")],
     "fmcg-brand": [("总经理", "销售领导小组（SLT）"), ("销售总监", "销售领导小组（SLT）"),
                    ("销售副总监", "销售领导小组（SLT）"), ("组长", "销售秘书组（SSG）"),
-                   ("客户服务代表", "销售秘书组（SSG）")],
+                   ("客户服务代表", "销售秘书组（SSG）"), ("财务经理", "财务部"), ("会计", "财务部")],
     "industrial": [("销售部长", "材料销售部"), ("销售副部长", "材料销售部"), ("销售内勤*", "材料销售部"),
-                   ("网络销售代表", "材料销售部"), ("外贸销售员", "材料销售部"), ("客户代表", "客户服务部")],
+                   ("网络销售代表", "材料销售部"), ("外贸销售员", "材料销售部"), ("客户代表", "客户服务部"),
+                   ("账务部经理", "账务部"), ("会计", "账务部"), ("出纳", "账务部"), ("法务专员", "总经理办公室")],
+    "standard-sales": [("董事长", "公司"), ("法务专员", "公司"), ("财务经理", "财务部"), ("会计", "财务部"),
+                       ("售后服务信息员", "售后服务组"), ("招商经理", "市场销售组")],
 }
 
 # Queue keys the templates name that no module has registered yet: the work queues of the
@@ -131,7 +146,8 @@ POSITION_DEPARTMENTS = {
 UNREGISTERED_QUEUES = {
     "audit", "complaints", "reports_due",
 }
-CAPABILITIES = {"credit", "org_admin", "pricing", "ship_goods", "confirm_payments", "check_invoices"}
+CAPABILITIES = {"credit", "org_admin", "pricing", "ship_goods", "confirm_payments", "check_invoices",
+                "organize_reviews"}
 
 
 def template(code):
@@ -361,6 +377,156 @@ def test_someone_in_each_template_administers_the_organisation(code):
                if any(duty.get("capability") == "org_admin" for duty in p["duties"])]
 
     assert holders
+
+
+# --- who confirms money, who grants credit, who sees a region -----------------------------
+
+# The departments that keep the books (seed 000 财务部, seed 003 账务部, seed 002 財務部).
+FINANCE_DEPARTMENTS = {"财务部", "账务部"}
+
+
+def holder(company, code):
+    """The first demo holder of the position, as a fresh user (the scope is cached per user object)."""
+    employee = (Employee.objects.filter(company=company, assignments__position__code=code,
+                                        assignments__ended_on__isnull=True).order_by("pk").first())
+    user = employee.user
+    return employee, type(user).objects.get(pk=user.pk)
+
+
+def capability_holders(company, capability):
+    return Position.objects.filter(company=company, duties__capability=capability).distinct().select_related(
+        "department")
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_payments_are_confirmed_by_finance_not_the_sales_line(code):
+    company = load(code)
+
+    confirming = list(capability_holders(company, "confirm_payments"))
+    queued = set(Position.objects.filter(company=company, duties__queue="payments_to_confirm").distinct())
+
+    assert confirming, "nobody confirms payments"
+    assert {p.title: p.department.name for p in confirming if p.department.name not in FINANCE_DEPARTMENTS} == {}
+    assert queued == set(confirming)  # whoever has the queue may act on it, and only they
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_no_one_in_the_sales_line_confirms_what_they_sold(code):
+    """A position that confirms payments never sits under a department whose positions own customers
+    (the reps' departments and everything above them up to, but not including, the company top)."""
+    company = load(code)
+    selling = Position.objects.filter(company=company, duties__queue="followups_today").select_related("department")
+    sales_paths = {p.department.path for p in selling}
+
+    for position in capability_holders(company, "confirm_payments"):
+        assert not any(path.startswith(position.department.path) or position.department.path.startswith(path)
+                       for path in sales_paths), position.title
+
+
+def test_standard_sales_regional_manager_sees_his_region():
+    from salesdesk.customers import services as customers
+    from salesdesk.customers.models import Customer
+
+    company = load("standard-sales", demo_people=True)
+    east = Position.objects.select_related("department").get(company=company, code="east-rm")
+    assert east.title == "大区经理" and east.department.name == "华东大区" and east.is_department_head
+    assert east.scopes.get(module="customers").level == ScopeLevel.DEPARTMENT_TREE
+    assert set(east.department.children.values_list("name", flat=True)) == {"江苏省区", "浙江省区"}
+    jiangsu_rep, _user = holder(company, "jiangsu-rep")
+    hebei_rep, _user = holder(company, "hebei-rep")
+    jiangsu = customers.create_customer(company=company, by=jiangsu_rep, owner=jiangsu_rep, name="苏州精工机械有限公司")
+    hebei = customers.create_customer(company=company, by=hebei_rep, owner=hebei_rep, name="石家庄恒通贸易有限公司")
+
+    def sees(code):
+        _employee, user = holder(company, code)
+        return set(Customer.objects.restrict(user).filter(pk__in=[jiangsu.pk, hebei.pk]).values_list("pk", flat=True))
+
+    assert sees("east-rm") == {jiangsu.pk}
+    assert sees("north-rm") == {hebei.pk}
+    assert sees("jiangsu-pm") == {jiangsu.pk}
+    assert sees("zhejiang-pm") == set()
+    assert sees("zhejiang-rep") == set()
+    assert sees("sales-supervisor") == {jiangsu.pk, hebei.pk}
+
+
+def test_standard_sales_runs_regional_provincial_rep_down_each_province():
+    company = load("standard-sales")
+
+    for rep in Position.objects.filter(company=company, title="业务员").select_related(
+            "department__parent", "reports_to__reports_to__reports_to"):
+        provincial = rep.reports_to
+        regional = provincial.reports_to
+        assert (provincial.title, regional.title, regional.reports_to.title) == ("省区经理", "大区经理", "销售主管")
+        assert provincial.department == rep.department and provincial.is_department_head
+        assert regional.department == rep.department.parent and regional.is_department_head
+        assert set(rep.territories.all()) == set(rep.department.territories.all()) != set()
+
+
+def test_every_levels_up_step_from_the_manager_finds_someone():
+    from salesdesk.approvals.services import find_approvers
+
+    company = load("standard-sales", demo_people=True)
+    manager = Position.objects.select_related("reports_to").get(company=company, code="manager")
+    chairman, _user = holder(company, "chairman")
+    assert manager.reports_to.title == "董事长"
+
+    def levels_up(code, levels):
+        submitter, _user = holder(company, code)
+        return find_approvers(step={"approver": "levels_up", "levels": levels}, submitter=submitter,
+                              excluded={submitter.pk}).approvers
+
+    assert levels_up("manager", 1) == [chairman]
+    # from a rep the line climbs 省区经理 → 大区经理 → 销售主管 → 销售经理 → 董事长, someone at every step
+    found = [levels_up("jiangsu-rep", levels) for levels in range(1, 6)]
+    assert [[person.assignments.get().position.title for person in step] for step in found] == [
+        ["省区经理"], ["大区经理"], ["销售主管"], ["销售经理"], ["董事长"]]
+
+
+def test_standard_sales_contract_review_has_legal_and_finance_to_countersign():
+    company = load("standard-sales")
+
+    reviewers = {p.title for p in Position.objects.filter(company=company, duties__queue="contracts_review")}
+    finance = Position.objects.get(company=company, code="finance-manager")
+
+    assert "法务专员" in reviewers
+    assert finance.department.name == "财务部" and finance.reports_to.title == "董事长"
+    assert finance.duties.filter(queue="approvals").exists()
+
+
+def test_fmcg_credit_is_decided_by_the_slt_and_the_ssg_leader_only_keeps_the_list():
+    company = load("fmcg-brand")
+
+    deciding = capability_holders(company, "credit")
+    leader = Position.objects.get(company=company, code="ssg-leader")
+
+    assert {p.title for p in deciding} == {"总经理", "销售总监", "销售副总监"}
+    assert {p.department.name for p in deciding} == {"销售领导小组（SLT）"}
+    assert leader.duties.filter(text__startswith="每月更新客户信用等级一览表").exists()
+    assert not leader.duties.filter(capability="credit").exists()
+
+
+def test_industrial_sales_line_checks_invoices_but_the_cashier_confirms_payments():
+    company = load("industrial")
+
+    def capabilities_of(code):
+        return set(Duty.objects.filter(position__company=company, position__code=code).exclude(capability="")
+                   .values_list("capability", flat=True))
+
+    assert "confirm_payments" not in capabilities_of("sales-manager-assistant") | capabilities_of("inside-sales-sbs")
+    assert "check_invoices" in capabilities_of("inside-sales-sbs")
+    assert "confirm_payments" in capabilities_of("cashier")
+    cashier = Position.objects.select_related("department", "reports_to").get(company=company, code="cashier")
+    assert (cashier.department.name, cashier.reports_to.title) == ("账务部", "账务部经理")
+
+
+def test_industrial_each_region_has_its_own_marketing_specialist():
+    company = load("industrial")
+
+    for regional in Position.objects.filter(company=company, title="大区经理").select_related("department"):
+        specialists = Position.objects.filter(company=company, title="市场专员", reports_to=regional)
+        assert [p.department for p in specialists] == [regional.department]
+        scopes = dict(specialists.get().scopes.values_list("module", "level"))
+        assert scopes["customers"] == scopes["sales"] == ScopeLevel.DEPARTMENT_TREE
 
 
 # --- written in our own words ---------------------------------------------------------------
