@@ -17,8 +17,8 @@ from salesdesk.org.access import current_company, org_admin_required
 from salesdesk.org.versions import is_org_admin
 
 from . import registry, selectors, services
-from .chains import save_chain
 from .capabilities import ORGANIZE_REVIEWS
+from .chains import save_chain
 from .forms import AddReviewerForm, ChainForm, DecisionForm, ReviewRecordForm, step_rows
 from .models import ApprovalChain, ApprovalRequest
 

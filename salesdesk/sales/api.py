@@ -305,6 +305,7 @@ class OrderOut(Schema):
 
 class OrderDetail(OrderOut):
     ship_to: str
+    entered_by: Ref | None = None  # who keyed it in, when not its owner
     lines: list[OrderLineOut]
 
     @staticmethod
@@ -337,7 +338,7 @@ def list_orders(request, page: Query[PageParams], status: str = "", customer: in
 
 @orders_router.get("/{int:id}/", response=OrderDetail, summary="One order with its lines")
 def get_order(request, id: int):
-    return get_scoped_or_404(SalesOrder.objects.select_related("customer", "owner"), request.auth, pk=id)
+    return get_scoped_or_404(SalesOrder.objects.select_related("customer", "owner", "entered_by"), request.auth, pk=id)
 
 
 class ShipmentLineOut(Schema):

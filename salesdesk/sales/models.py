@@ -377,6 +377,10 @@ class SalesOrder(PricedDocument):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="orders",
                                  verbose_name=_("customer"))
     owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="orders", verbose_name=_("owner"))
+    # Who keyed the order in (跟单员, 内勤, 统计员 …) when that is not its owner: the order and its figures
+    # belong to the customer's rep; the clerk is kept here and may go on working on it.
+    entered_by = models.ForeignKey("org.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("entered by"))
     contract = models.ForeignKey(Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="orders",
                                  verbose_name=_("contract"))
     ordered_on = models.DateField(_("order date"))

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
 from salesdesk.org.selectors import booking_dimensions
 
@@ -50,19 +52,26 @@ def _write(order: SalesOrder, rows: list[dict]) -> None:
 def create_order(*, by, customer, delivery_on: datetime.date, lines: list[LineInput] | None = None, rows=None,
                  owner=None, contract: Contract | None = None, ship_to: str = "", notes: str = "",
                  ordered_on: datetime.date | None = None) -> SalesOrder:
-    owner = owner or by
+    # The order belongs to the customer's owner whoever keys it in (a clerk entering the rep's order
+    # must not take the sale); a customer without an owner (in the pool) gives it to whoever enters it.
+    owner = owner or customer.owner or by
     ordered_on = ordered_on or timezone.localdate()
     _check(customer=customer, owner=owner, ordered_on=ordered_on, delivery_on=delivery_on)
     if rows is None:
         rows = priced_lines(customer=customer, lines=lines or [], on=ordered_on)
     if not rows:
         raise ValidationError(_("Add at least one line."))
-    order = SalesOrder(company_id=customer.company_id, customer=customer, owner=owner, contract=contract,
+    entered_by = by if getattr(by, "pk", None) and by.pk != owner.pk else None
+    order = SalesOrder(company_id=customer.company_id, customer=customer, owner=owner, entered_by=entered_by,
+                       contract=contract,
                        ordered_on=ordered_on, delivery_on=delivery_on, ship_to=ship_to.strip(), notes=notes.strip(),
                        number=next_number(company=customer.company, document="order", on=ordered_on))
     order.save()
     _write(order, rows)
     order.save(update_fields=["amount", "list_amount"])
+    if entered_by is not None:  # the clerk goes on with it: edits the draft, submits it, follows it
+        Collaborator.objects.create(content_type=ContentType.objects.get_for_model(SalesOrder), object_id=order.pk,
+                                    employee=entered_by, access=Collaborator.Access.WRITE)
     return order
 
 

@@ -177,3 +177,31 @@ def test_the_api_lists_orders_to_follow_for_those_in_scope(org, deal):
     assert detail["lines"][0]["shipped_quantity"] == "0.000"
     outsider = account_services.create_api_token(user=org.user("outsider"), name="t")[1]
     assert Client().get("/api/v1/orders/", HTTP_AUTHORIZATION=f"Bearer {outsider}").json()["count"] == 0
+
+
+def test_an_order_keyed_in_by_a_clerk_belongs_to_the_customers_rep_and_counts_in_his_office(org, deal):
+    org_services.set_position_scope(position=org.positions["inside"], module="sales", level="all")
+
+    order = direct(org, deal, by="clerk")
+    orders.submit_for_review(order=order, by=org.people["clerk"])
+    order.refresh_from_db()
+
+    assert (order.owner, order.entered_by) == (org.people["owner"], org.people["clerk"])
+    assert order.status == SalesOrder.Status.CONFIRMED
+    assert order.booked_department == org.departments["shanghai"]  # the rep's office, not the clerk's
+    client = Client()
+    client.force_login(org.user("owner"))
+    page = client.get(f"/sales/orders/{order.pk}/").content.decode()
+    assert 'id="order-entered-by"' in page and "户内勤" in page
+
+
+def test_the_clerk_who_keyed_an_order_in_goes_on_working_on_it_even_outside_his_scope(org, deal):
+    order = direct(org, deal, by="clerk")  # the clerk has no sales scope over the rep's customers
+
+    assert SalesOrder.objects.restrict(org.user("clerk"), "change").filter(pk=order.pk).exists()
+
+
+def test_a_rep_entering_his_own_order_is_its_owner_with_no_entered_by(org, deal):
+    order = direct(org, deal)
+
+    assert (order.owner, order.entered_by) == (org.people["owner"], None)

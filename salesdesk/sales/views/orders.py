@@ -82,7 +82,8 @@ def order_edit(request, pk: int | None = None):
 
 @login_required
 def order_detail(request, pk: int):
-    order = get_scoped_or_404(SalesOrder.objects.select_related("customer", "owner", "contract"), request.user, pk=pk)
+    order = get_scoped_or_404(SalesOrder.objects.select_related("customer", "owner", "entered_by", "contract"),
+                              request.user, pk=pk)
     return render(request, "sales/order_detail.html", {
         **page_context(request, order),
         "order": order, "lines": order.lines.select_related("product"),
