@@ -134,6 +134,12 @@ class UserScope:
             self._owners[module] = _visible_owners(self, module)
         return self._owners[module]
 
+    def sees_others(self, module: str) -> bool:
+        """Whether the user's scope in `module` reaches beyond their own records (a manager's, a clerk's)."""
+        if self.is_admin:
+            return True
+        return any(position.scope_level(module) not in (None, ScopeLevel.SELF) for position in self.positions)
+
     def level_for(self, module: str) -> str | None:
         """The widest level any of the user's positions grants (for display)."""
         order = [level for level, _label in ScopeLevel.choices]

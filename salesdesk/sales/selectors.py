@@ -48,6 +48,12 @@ def price_changes_to_check(user):
 QUOTATION_SCENES = ("mine", "team", "all")
 
 
+def default_scene(user) -> str:
+    """Where a document list opens: a rep on his own documents, anyone whose scope reaches further (a
+    manager, a director, a clerk) on the team's — "mine" would be empty for a director."""
+    return "team" if scope_for(user).sees_others("sales") else "mine"
+
+
 def quotations_for(user, *, scene: str = "mine", status: str = "", search: str = ""):
     """Quotations the user sees: their own ("mine"), the rest of their scope ("team") or all of it;
     superseded versions only when asked for by status."""

@@ -16,9 +16,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.customers.models import Customer
 from salesdesk.demo.customers import add_demo_customers
-from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.demo.sales import add_demo_sales
 from salesdesk.finance import credit
 from salesdesk.finance.models import CreditOverride, Invoice, Payment

@@ -6,6 +6,7 @@ Each route is walked step by step as the engine finds the approvers, for a rep o
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from salesdesk.approvals import services
 from salesdesk.approvals.models import ApprovalChain, StepMode
@@ -177,6 +178,6 @@ def test_a_chain_naming_an_unknown_position_or_document_type_is_refused_and_noth
     assert any('unknown position "nobody"' in error for error in errors)
     assert any('unknown document type "lunch"' in error for error in errors)
     assert any("min_amount must be a non-negative number" in error for error in errors)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         orgfile.load_org(data=data)
     assert not ApprovalChain.objects.exists()

@@ -205,3 +205,17 @@ def test_a_rep_entering_his_own_order_is_its_owner_with_no_entered_by(org, deal)
     order = direct(org, deal)
 
     assert (order.owner, order.entered_by) == (org.people["owner"], None)
+
+
+def test_a_managers_order_list_opens_on_his_team_and_a_reps_on_his_own(org, deal):
+    order = direct(org, deal)
+    client = Client()
+
+    client.force_login(org.user("director"))
+    director_page = client.get("/sales/orders/").content.decode()
+    client.force_login(org.user("owner"))
+    rep_page = client.get("/sales/orders/").content.decode()
+
+    assert order.number in director_page and 'active" href="?scene=team"' in director_page
+    assert order.number in rep_page and 'active" href="?scene=mine"' in rep_page
+    assert client.get("/sales/orders/?scene=team").content.decode().count(order.number) == 0

@@ -29,7 +29,7 @@ from .quotations import _errors, _line_inputs
 
 @login_required
 def contract_list(request):
-    scene = request.GET.get("scene", "mine")
+    scene = request.GET.get("scene") or selectors.default_scene(request.user)
     status = request.GET.get("status", "")
     expiring = request.GET.get("expiring") == "1"
     q = request.GET.get("q", "").strip()

@@ -27,7 +27,7 @@ from .quotations import _errors, _line_inputs
 
 @login_required
 def order_list(request):
-    scene = request.GET.get("scene", "mine")
+    scene = request.GET.get("scene") or selectors.default_scene(request.user)
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
     rows = selectors.orders_for(request.user, scene=scene, status=status, search=q)

@@ -46,7 +46,7 @@ def product_pick(request):
 
 @login_required
 def quotation_list(request):
-    scene = request.GET.get("scene", "mine")
+    scene = request.GET.get("scene") or selectors.default_scene(request.user)
     status = request.GET.get("status", "")
     rows = selectors.quotations_for(request.user, scene=scene, status=status, search=request.GET.get("q", "").strip())
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
