@@ -459,8 +459,7 @@ def add_reviewer(*, request: ApprovalRequest, actor: Employee, reviewer: Employe
         raise ApprovalError({"reviewer": _("%(name)s already reviews this step.") % {"name": reviewer.name}})
     step = request.plan[request.current_step]
     task = ApprovalTask.objects.create(request=request, step=request.current_step, step_name=step["name"],
-                                       approver=reviewer, required=True, added_by=actor,
-                                       comment="")
+                                       approver=reviewer, required=True, added_by=actor)
     document = _locked_document(request)
     _grant_read(document, [reviewer])
     _grant_read(request, [reviewer])

@@ -130,51 +130,46 @@ def withdraw(request, pk: int):
     return redirect("approvals:detail", pk=pk)
 
 
-@login_required
-@require_POST
-def add_reviewer(request, pk: int):
+def _organise(request, pk: int, make_form, act) -> object:
+    """A POST of whoever organises the review (组织评审): the form's errors or the service's refusal come
+    back as messages on the request page; `act(approval, me, data)` returns the success message."""
     approval = get_scoped_or_404(ApprovalRequest, request.user, pk=pk)
     me = request.actor.employee
     if me is None or not request.actor.can(ORGANIZE_REVIEWS):
         raise PermissionDenied
-    form = AddReviewerForm(request.POST, company=approval.company, prefix="add")
+    form = make_form(approval)
     if form.is_valid():
         try:
-            services.add_reviewer(request=approval, actor=me, reviewer=form.cleaned_data["reviewer"],
-                                  reason=form.cleaned_data["reason"])
+            messages.success(request, act(approval, me, form.cleaned_data))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        else:
-            messages.success(request, _("%(name)s reviews this step too.") % {"name": form.cleaned_data["reviewer"].name})
     else:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
     return redirect("approvals:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def add_reviewer(request, pk: int):
+    def act(approval, me, data):
+        services.add_reviewer(request=approval, actor=me, reviewer=data["reviewer"], reason=data["reason"])
+        return _("%(name)s reviews this step too.") % {"name": data["reviewer"].name}
+
+    return _organise(request, pk, lambda approval: AddReviewerForm(request.POST, company=approval.company,
+                                                                    prefix="add"), act)
 
 
 @login_required
 @require_POST
 def record_review(request, pk: int):
-    approval = get_scoped_or_404(ApprovalRequest, request.user, pk=pk)
-    me = request.actor.employee
-    if me is None or not request.actor.can(ORGANIZE_REVIEWS):
-        raise PermissionDenied
-    form = ReviewRecordForm(request.POST, prefix="record")
-    if form.is_valid():
-        try:
-            services.record_review(request=approval, actor=me, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Review record saved."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("approvals:detail", pk=pk)
+    def act(approval, me, data):
+        services.record_review(request=approval, actor=me, **data)
+        return _("Review record saved.")
+
+    return _organise(request, pk, lambda approval: ReviewRecordForm(request.POST, prefix="record"), act)
 
 
 @org_admin_required
