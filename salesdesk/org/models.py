@@ -6,6 +6,9 @@ delimited at both ends (`/1/5/9/`), so "this node and everything below" is one i
 `LIKE '/1/5/%'` condition. Paths are maintained by the services in `org.services`, never by hand.
 """
 
+import contextlib
+import contextvars
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -339,7 +342,31 @@ class OrgVersion(models.Model):
         return f"V{self.number} {self.title}"
 
 
+_deferred_refresh: contextvars.ContextVar[set | None] = contextvars.ContextVar("deferred_scope_refresh", default=None)
+
+
+@contextlib.contextmanager
+def deferred_scope_refresh():
+    """Within the block, refresh each touched position's `scope_levels` once at the end
+    instead of after every row (loading an org file writes a few hundred scope rows)."""
+    if _deferred_refresh.get() is not None:  # nested: the outer block refreshes
+        yield
+        return
+    pending: set = set()
+    token = _deferred_refresh.set(pending)
+    try:
+        yield
+    finally:
+        _deferred_refresh.reset(token)
+    for position in Position.objects.filter(pk__in=pending):
+        position.refresh_scope_levels()
+
+
 def _refresh_position_scope_levels(sender, instance, **kwargs):
+    pending = _deferred_refresh.get()
+    if pending is not None:
+        pending.add(instance.position_id)
+        return
     position = Position.objects.filter(pk=instance.position_id).first()
     if position is not None:
         position.refresh_scope_levels()

@@ -54,6 +54,7 @@ from .models import (
     Position,
     PositionScope,
     Territory,
+    deferred_scope_refresh,
 )
 
 FORMAT = "salesdesk-org/1"
@@ -452,7 +453,8 @@ def load_org(*, data: dict, company_name: str | None = None, replace: bool = Fal
         company = _company_for(data, company_name=company_name, replace=replace)
         territories = _load_territories(company, data.get("territories", []))
         departments = _load_departments(company, data.get("departments", []), territories)
-        positions = _load_positions(company, data.get("positions", []), departments, territories)
+        with deferred_scope_refresh():
+            positions = _load_positions(company, data.get("positions", []), departments, territories)
         _load_people(company, data.get("people") or [], positions)
         for key, section in SECTIONS.items():
             if key in data:
@@ -602,10 +604,7 @@ def set_scope(*, position: Position, module: str, level: str, departments=()) ->
     if module not in FUTURE_MODULES or level not in ScopeLevel.values:
         raise ValidationError(_("Unknown module or scope level: %(module)s=%(level)s") % {"module": module,
                                                                                          "level": level})
-    scope, _created = PositionScope.objects.update_or_create(position=position, module=module,
-                                                             defaults={"level": level})
-    scope.departments.set(departments)
-    return scope
+    return services.store_position_scope(position=position, module=module, level=level, departments=departments)
 
 
 def _user_for(company, username: str, password_hash: str | None):

@@ -179,8 +179,21 @@ def set_position_scope(*, position: Position, module: str, level: str, departmen
         raise ValidationError(_("Unknown module: %(module)s") % {"module": module})
     if level not in ScopeLevel.values:
         raise ValidationError(_("Unknown scope level: %(level)s") % {"level": level})
-    scope, _created = PositionScope.objects.update_or_create(position=position, module=module,
-                                                             defaults={"level": level})
+    return store_position_scope(position=position, module=module, level=level, departments=departments)
+
+
+def store_position_scope(*, position: Position, module: str, level: str, departments=()) -> PositionScope:
+    """Write one scope row without checking the module (the org file also stores scopes of
+    modules not installed yet). Only real changes are saved, so the audit log shows them alone."""
+    scope = PositionScope.objects.filter(position=position, module=module).first()
+    if scope is None:
+        scope = PositionScope.objects.create(position=position, module=module, level=level)
+        if departments:
+            scope.departments.set(departments)
+        return scope
+    if scope.level != level:
+        scope.level = level
+        scope.save(update_fields=["level"])
     scope.departments.set(departments)
     return scope
 
