@@ -53,6 +53,9 @@ class DocumentType:
     on_withdrawn: Callable = _nothing
     # Without a chain that applies: stop and ask an administrator ("stall"), or pass ("approve").
     without_chain: str = "stall"
+    # A step held only by the submitter: stop ("stall", the rule against approving one's own) or pass
+    # ("skip", where a step is a level of authority the submitter has himself).
+    own_steps: str = "stall"
     extra: dict = field(default_factory=dict)
 
 

@@ -74,6 +74,12 @@ def add_demo_finance(company) -> dict:
         with acting_as(actor_for_user(rep.user, source="command")):
             payments.register(customer=order.customer, by=rep, amount=Decimal("5000"), received_on=today,
                               note="客户来电称已付款")
+    first = SalesOrder.objects.filter(company=company).select_related("customer").order_by("pk").first()
+    if first is not None and invoices:
+        # A raise beyond the sales manager's authority, waiting for 账务部 and the 总经理 (信用额度审批).
+        with acting_as(actor_for_user(manager.user, source="command")):
+            credit.set_profile(customer=first.customer, by=manager, level="A", limit=Decimal("1500000"),
+                               policy="credit", payment_days=45, note="年度框架合同，申请提高额度")
     with acting_as(actor_for_user(clerk.user, source="command")):
         tasks = receivables.refresh_collection_tasks(company=company)
     return {"invoices": invoices, "collection_tasks": tasks["opened"]}

@@ -57,7 +57,8 @@ def _outcome(model, outcome) -> Callable:
 
 def register_document_type(*, key: str, label, model, approved, rejected, returned, withdrawn,
                            url_name: str = "", url: Callable | None = None, facts: Callable = priced_facts,
-                           title: Callable = number_and_customer, without_chain: str = "stall") -> registry.DocumentType:
+                           title: Callable = number_and_customer, without_chain: str = "stall",
+                           own_steps: str = "stall") -> registry.DocumentType:
     """Register `model` with the approval engine under `key` (see the module's docstring)."""
     if url is None and url_name:
         def url(document):
@@ -66,6 +67,6 @@ def register_document_type(*, key: str, label, model, approved, rejected, return
         key=key, label=label, model=model, facts=facts, title=title, url=url,
         on_approved=_outcome(model, approved), on_rejected=_outcome(model, rejected),
         on_returned=_outcome(model, returned), on_withdrawn=_outcome(model, withdrawn),
-        without_chain=without_chain)
+        without_chain=without_chain, own_steps=own_steps)
     registry.register(document_type)
     return document_type

@@ -12,19 +12,29 @@ class FinanceConfig(AppConfig):
         from salesdesk.audit import registry as audit
         from salesdesk.core.navigation import MenuItem, add
 
-        from . import approval_panels, capabilities, credit, models, payments, queues, scope_rules  # noqa: F401
+        from . import (  # noqa: F401
+            approval_panels,
+            capabilities,
+            credit,
+            customer_sections,
+            models,
+            payments,
+            queues,
+            scope_rules,
+        )
         from .jobs import register_jobs
 
         register_jobs()
 
         for model in (models.FinanceSettings, models.Invoice, models.InvoiceLine, models.Payment, models.Allocation,
                       models.Refund, models.WriteOff, models.CollectionTask, models.CollectionNote,
-                      models.CreditProfile, models.CreditOverride):
+                      models.CreditProfile, models.CreditOverride, models.CreditChange):
             audit.register(model)
         payments.register_approvals()
         credit.register_approvals()
         credit.register_gate()
         approval_panels.register_panels()
+        customer_sections.register_sections()
         add(MenuItem(key="invoices", group="sales", label=_("Invoices"), url_name="finance:invoices",
                      icon="receipt", order=9))
         add(MenuItem(key="payments", group="sales", label=_("Payments"), url_name="finance:payments",

@@ -12,7 +12,11 @@ defaults for unrated customers (FinanceSettings: cash before delivery unless set
 new customer nobody has rated cannot take goods on credit.
 
 A blocked action passes only with an approved credit override (信用特批) for that order and action,
-used up by the action it lets through."""
+used up by the action it lets through.
+
+Every change of a profile is a CreditChange, the customer's credit history. Granting or raising
+credit beyond its holder's authority goes through the "credit_limit" chain (信用额度审批) and applies
+when approved; lowering it applies at once."""
 
 from __future__ import annotations
 
@@ -27,15 +31,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesdesk.core.access import actor_of
+from salesdesk.customers.models import Customer
 from salesdesk.sales import gates
 from salesdesk.sales.models import SalesOrder, SalesOrderLine
 
 from .capabilities import CREDIT
-from .models import CreditOverride, CreditProfile, Invoice, Payment
+from .models import CreditChange, CreditOverride, CreditProfile, Invoice, Payment
 from .payments import RECEIVABLE
 
 ZERO = Decimal(0)
 OVERRIDE_DOCUMENT = "credit_override"
+CHANGE_DOCUMENT = "credit_limit"
 LIVE_ORDERS = (SalesOrder.Status.CONFIRMED, SalesOrder.Status.PARTLY_SHIPPED, SalesOrder.Status.SHIPPED)
 MONEY = DecimalField(max_digits=20, decimal_places=4)
 
@@ -172,7 +178,10 @@ def register_gate() -> None:
 
 
 @transaction.atomic
-def set_profile(*, customer, by, level: str, limit, policy: str, payment_days: int, note: str = "") -> CreditProfile:
+def set_profile(*, customer, by, level: str, limit, policy: str, payment_days: int, note: str = "") -> CreditChange:
+    """Rate a customer, as a credit change kept in its history. Granting or raising credit goes to
+    the "credit_limit" chain (the change waits, status pending, unless no chain applies or every
+    step is the holder's own authority); anything else applies at once."""
     actor_of(by).require(CREDIT)
     if level not in CreditProfile.Level.values:
         raise ValidationError({"level": _("Choose a credit level.")})
@@ -183,11 +192,65 @@ def set_profile(*, customer, by, level: str, limit, policy: str, payment_days: i
         raise ValidationError({"limit": _("The credit limit cannot be negative.")})
     if not 0 <= int(payment_days) <= 365:
         raise ValidationError({"payment_days": _("Days of credit are between 0 and 365.")})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)  # one change of a customer at a time
+    if CreditChange.objects.filter(customer=customer, status=CreditChange.Status.PENDING).exists():
+        raise ValidationError(_("A credit change for this customer is waiting for approval; "
+                                "it has to be decided or withdrawn first."))
+    current = CreditProfile.objects.filter(customer=customer).first()
+    change = CreditChange.objects.create(
+        company_id=customer.company_id, customer=customer, owner_id=customer.owner_id, level=level, limit=limit,
+        policy=policy, payment_days=int(payment_days), note=note.strip()[:200], previous=_as_stored(current),
+        grants_more=grants_more(current, policy=policy, limit=limit, payment_days=int(payment_days)),
+        requested_by=by)
+    from salesdesk.approvals import services as approvals
+
+    if not (change.grants_more and approvals.chain_applies(document=change, document_type=CHANGE_DOCUMENT,
+                                                           company=customer.company)):
+        _apply(change)
+        return change
+    approvals.submit(document=change, document_type=CHANGE_DOCUMENT, submitter=by)
+    change.refresh_from_db()
+    return change
+
+
+def _as_stored(profile: CreditProfile | None) -> dict:
+    if profile is None:
+        return {}
+    return {"level": profile.level, "limit": str(profile.limit), "policy": profile.policy,
+            "payment_days": profile.payment_days}
+
+
+def grants_more(current: CreditProfile | None, *, policy: str, limit: Decimal, payment_days: int) -> bool:
+    """Whether the new terms give the customer more credit than it has: goods before money where it
+    paid first, a higher limit, or longer to pay. An unrated customer has the company's defaults."""
+    if policy != CreditProfile.Policy.CREDIT:
+        return False
+    if current is None or current.policy != CreditProfile.Policy.CREDIT:
+        return limit > 0
+    return limit > current.limit or payment_days > current.payment_days
+
+
+def _apply(change: CreditChange) -> CreditProfile:
     profile, _created = CreditProfile.objects.update_or_create(
-        customer=customer, defaults={"company_id": customer.company_id, "level": level, "limit": limit,
-                                     "policy": policy, "payment_days": int(payment_days),
-                                     "note": note.strip()[:200], "updated_by": by})
+        customer_id=change.customer_id,
+        defaults={"company_id": change.company_id, "level": change.level, "limit": change.limit,
+                  "policy": change.policy, "payment_days": change.payment_days, "note": change.note,
+                  "updated_by_id": change.requested_by_id})
+    CreditChange.objects.filter(pk=change.pk).update(status=CreditChange.Status.APPLIED, decided_at=timezone.now())
+    change.status = CreditChange.Status.APPLIED
     return profile
+
+
+def _change_approved(change: CreditChange, request) -> None:
+    change = CreditChange.objects.select_for_update().get(pk=change.pk)
+    if change.status == CreditChange.Status.PENDING:
+        _apply(change)
+
+
+def history(customer, *, limit: int = 20):
+    """The customer's credit changes, newest first, with who asked."""
+    return (CreditChange.objects.filter(customer=customer).select_related("requested_by")
+            .order_by("-created_at", "-id")[:limit])
 
 
 def payment_days_for(customer_id: int, company_id: int) -> int:
@@ -236,6 +299,14 @@ def _override_facts(override: CreditOverride):
                  channel=override.customer.channel, owner_id=override.owner_id)
 
 
+def _change_facts(change: CreditChange):
+    from salesdesk.approvals.registry import Facts
+
+    # The amount a chain compares is the limit asked for: "from 500,000" = limits of 500,000 or more.
+    return Facts(amount=change.limit, customer_level=change.customer.level, channel=change.customer.channel,
+                 owner_id=change.owner_id)
+
+
 def register_approvals() -> None:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy
@@ -251,4 +322,15 @@ def register_approvals() -> None:
         returned=CreditOverride.Status.RETURNED,
         withdrawn=CreditOverride.Status.WITHDRAWN,
         without_chain="stall",  # credit beyond the rules always needs someone's yes
+    )
+    register_document_type(
+        key=CHANGE_DOCUMENT, label=gettext_lazy("Credit limit"), model=CreditChange, facts=_change_facts,
+        title=lambda c: f"{c.customer.name} · {c.get_level_display()} · {c.limit}",
+        url=lambda c: reverse("finance:credit_profile", args=[c.customer_id]),
+        approved=_change_approved,
+        rejected=CreditChange.Status.REJECTED,
+        returned=CreditChange.Status.RETURNED,
+        withdrawn=CreditChange.Status.WITHDRAWN,
+        without_chain="approve",  # without a chain, whoever holds the credit duty decides alone
+        own_steps="skip",  # the 总经理 raising a limit himself is within his own authority
     )

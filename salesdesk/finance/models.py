@@ -9,6 +9,7 @@ more than is shipped and not yet invoiced (or ordered, if the company invoices a
 from django.db import models
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesdesk.core.scope import ScopedManager
 from salesdesk.documents.models import CustomerDocument
@@ -77,7 +78,7 @@ class Invoice(CustomerDocument):
     RESERVING = (Status.DRAFT, Status.TO_CHECK, Status.CHECKED)
 
     order = models.ForeignKey("sales.SalesOrder", on_delete=models.PROTECT, related_name="invoices",
-                              verbose_name=_("order"))
+                              verbose_name=pgettext_lazy("sales order", "order"))
     requested_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     kind = models.CharField(_("invoice type"), max_length=8, choices=Kind.choices, default=Kind.SPECIAL)
@@ -85,6 +86,11 @@ class Invoice(CustomerDocument):
     buyer_tax_id = models.CharField(_("taxpayer id"), max_length=32, blank=True)
     buyer_address_phone = models.CharField(_("address and phone"), max_length=255, blank=True)
     buyer_bank_account = models.CharField(_("bank and account"), max_length=255, blank=True)
+    # The customer's verified invoicing profile the buyer's details were taken from (who checked it and
+    # when), kept as it was at the request; empty when they were typed otherwise or never verified.
+    buyer_verified_by = models.ForeignKey("org.Employee", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+", verbose_name=_("buyer's details verified by"))
+    buyer_verified_at = models.DateTimeField(_("buyer's details verified at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     amount = models.DecimalField(_("amount (tax included)"), **MONEY, default=0)
     tax_amount = models.DecimalField(_("tax"), **MONEY, default=0)
@@ -401,6 +407,52 @@ class CreditProfile(models.Model):
         return f"{self.customer} {self.level}"
 
 
+class CreditChange(models.Model):
+    """One change of a customer's credit (信用调整), kept as its credit history. Lowering a limit,
+    moving to cash or re-rating applies at once; granting or raising credit (a higher limit, longer
+    days, cash → credit) goes through the company's "credit_limit" chain, which by amount stands for
+    each holder's authority (the 总经理 above his managers'), and the profile changes only when it
+    is approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in approval")
+        APPLIED = "applied", _("applied")
+        REJECTED = "rejected", _("rejected")
+        RETURNED = "returned", _("returned")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("customer"))
+    owner = models.ForeignKey("org.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("owner"))
+    level = models.CharField(_("credit level"), max_length=1, choices=CreditProfile.Level.choices)
+    limit = models.DecimalField(_("credit limit"), **MONEY, default=0)
+    policy = models.CharField(_("payment policy"), max_length=8, choices=CreditPolicy.choices)
+    payment_days = models.PositiveSmallIntegerField(_("days of credit"), default=30)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # The profile as it stood before: {} for a customer nobody had rated.
+    previous = models.JSONField(_("before"), default=dict, blank=True)
+    grants_more = models.BooleanField(_("grants more credit"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("changed by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("credit change")
+        verbose_name_plural = _("credit changes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at", "-id"], name="credit_change_customer")]
+        constraints = [models.CheckConstraint(condition=models.Q(limit__gte=0), name="credit_change_limit_not_negative")]
+
+    def __str__(self):
+        return f"{self.customer} · {self.get_level_display()} · {self.limit}"
+
+
 class CreditOverride(models.Model):
     """A request to let one blocked action through (信用特批): approved through the company's chain,
     used once by the action it names."""
@@ -423,7 +475,7 @@ class CreditOverride(models.Model):
                                  verbose_name=_("customer"))
     owner = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
     order = models.ForeignKey("sales.SalesOrder", on_delete=models.CASCADE, related_name="credit_overrides",
-                              verbose_name=_("order"))
+                              verbose_name=pgettext_lazy("sales order", "order"))
     action = models.CharField(_("for"), max_length=8, choices=Action.choices)
     amount = models.DecimalField(_("amount over the limit"), **MONEY, default=0)
     blocked_because = models.CharField(_("blocked because"), max_length=300)

@@ -1,5 +1,5 @@
 """Who sees what in finance (module "finance"): an invoice, payment, write-off, collection task,
-credit profile or credit override is seen within the finance scope of its owner and of its
+credit profile, credit change or credit override is seen within the finance scope of its owner and of its
 customer's owner (the rep, his superiors, the sales assistants and finance people whose finance
 scope covers them), and by its collaborators (whoever asked for it, its approvers). Lines,
 allocations, refunds and collection notes follow their document. The company's finance settings
@@ -13,6 +13,7 @@ from .models import (
     Allocation,
     CollectionNote,
     CollectionTask,
+    CreditChange,
     CreditOverride,
     CreditProfile,
     FinanceSettings,
@@ -27,7 +28,7 @@ MODULE = "finance"
 
 scope.register_module(MODULE, _("Finance"))
 scope.register(FinanceSettings, scope.ScopeRule(company_wide=True))
-for document in (Invoice, Payment, WriteOff, CreditOverride):
+for document in (Invoice, Payment, WriteOff, CreditOverride, CreditChange):
     scope.register(document, scope.ScopeRule(module=MODULE, via=("customer",), collaborators=True))
 scope.register(CollectionTask, scope.ScopeRule(module=MODULE, via=("customer",)))
 # A credit profile belongs to the customer; it passes with the customer, not with who rated it.

@@ -17,7 +17,7 @@ from salesdesk.org.models import Employee
 pytestmark = pytest.mark.django_db
 
 CODES = ["fmcg-brand", "industrial", "real-estate", "sales-company", "standard-sales"]
-REVIEWED = ("quotation", "contract", "order", "credit_override", "write_off")
+REVIEWED = ("quotation", "contract", "order", "credit_override", "credit_limit", "write_off")
 
 
 def load(code):

@@ -58,3 +58,16 @@ def test_the_demo_receipts_wait_for_the_cashier_and_not_for_the_inside_sales_cle
     clerk = {card["key"]: card["count"] for card in cards_for(User.objects.get(username="inside-sales-sbs-1"))}
     assert cashier["payments_to_confirm"] >= 1
     assert "payments_to_confirm" not in clerk and "invoices_to_check" in clerk
+
+
+def test_the_demo_raise_of_a_credit_limit_waits_for_the_accounts_manager_before_the_general_manager():
+    from salesdesk.approvals.models import ApprovalRequest, ApprovalTask
+    from salesdesk.finance.models import CreditChange
+
+    run()
+
+    change = CreditChange.objects.get(status=CreditChange.Status.PENDING)
+    request = ApprovalRequest.objects.get(document_type="credit_limit", object_id=change.pk)
+    waiting = {task.approver.user.username for task in ApprovalTask.objects.filter(request=request, status="pending")}
+    assert change.limit == 1500000 and [step["name"] for step in request.plan] == ["账务部经理审核", "总经理审批"]
+    assert waiting == {"accounts-manager-1"}

@@ -203,13 +203,20 @@ def credit_profile(request, customer: int):
     form = CreditProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            credit.set_profile(customer=customer, by=request.actor.acting_employee(), **form.cleaned_data)
+            change = credit.set_profile(customer=customer, by=request.actor.acting_employee(), **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if change.status == change.Status.PENDING:
+                messages.info(request, _("The new credit is more than you may grant alone: it waits for approval "
+                                         "and applies once approved."))
+                return redirect("finance:credit_profile", customer=customer.pk)
             messages.success(request, _("Credit profile saved."))
             return redirect("finance:customer_receivables", customer=customer.pk)
-    return render(request, "finance/credit_profile.html", {"customer": customer, "form": form, "profile": profile})
+    changes = list(credit.history(customer))
+    pending = next((change for change in changes if change.status == change.Status.PENDING), None)
+    return render(request, "finance/credit_profile.html", {"customer": customer, "form": form, "profile": profile,
+                                                           "changes": changes, "pending": pending})
 
 
 @login_required
