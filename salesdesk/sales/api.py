@@ -58,13 +58,14 @@ def _with_customer_prices(request, rows, customer_id):
 def list_products(request, page: Query[PageParams], q: str = "", line: int | None = None, customer: int | None = None):
     """Products of the caller's company; `customer`: also the price that customer gets today."""
     queryset = selectors.products_for(request.auth, search=q.strip(), line=line).order_by("code")
-    return paginate(queryset, page, lambda rows: _with_customer_prices(request, rows, customer))
+    return paginate(queryset, page, lambda rows: _with_customer_prices(
+        request, pricing.hide_floor(request.auth, rows), customer))
 
 
 @products.get("/{int:id}/", response=ProductOut, summary="One product")
 def get_product(request, id: int, customer: int | None = None):
     product = get_scoped_or_404(Product.objects.select_related("product_line"), request.auth, pk=id)
-    return _with_customer_prices(request, [product], customer)[0]
+    return _with_customer_prices(request, pricing.hide_floor(request.auth, [product]), customer)[0]
 
 
 class ListPriceOut(Schema):
@@ -99,8 +100,9 @@ class PriceListDetail(PriceListOut):
     items: list[ListPriceOut]
 
     @staticmethod
-    def resolve_items(obj):
-        return list(PriceListItem.objects.filter(price_list=obj).select_related("product").order_by("product__code"))
+    def resolve_items(obj, context):
+        return pricing.hide_floor(context["request"].auth, list(
+            PriceListItem.objects.filter(price_list=obj).select_related("product").order_by("product__code")))
 
 
 class PriceListPage(Schema):

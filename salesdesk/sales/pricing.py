@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core.access import actor_of
 
-from .capabilities import PRICING
+from .capabilities import PRICING, SEE_FLOOR_PRICES
 from .models import PriceChange, PriceList, PriceListItem, Product
 
 
@@ -86,6 +86,22 @@ def price_for(product: Product, *, customer=None, on: datetime.date | None = Non
 
 def may_price(user) -> bool:
     return actor_of(user).can(PRICING)
+
+
+def may_see_floor(user) -> bool:
+    """The floor price (底价) is what a discount may not go below: those who keep prices and those
+    who approve discounts see it; a rep sees only that a price is below it, not where it lies."""
+    actor = actor_of(user)
+    return actor.can(PRICING) or actor.can(SEE_FLOOR_PRICES)
+
+
+def hide_floor(user, rows):
+    """`rows` (products or price list items) with the floor price blanked, in memory, for
+    whoever may not see it."""
+    if not may_see_floor(user):
+        for row in rows:
+            row.floor_price = None
+    return rows
 
 
 def _current(product: Product, price_list: PriceList | None) -> tuple[Decimal | None, Decimal | None]:

@@ -51,6 +51,7 @@ def product_list(request):
     page = Paginator(rows.filter(company=company), 50).get_page(request.GET.get("page"))
     return render(request, "sales/product_list.html", {
         "form": form, "page": page, "may_price": pricing.may_price(request.user),
+        "see_floor": pricing.may_see_floor(request.user),
         "waiting": selectors.price_changes_to_check(request.user).count(),
     })
 
@@ -64,6 +65,7 @@ def product_detail(request, pk: int):
     may_price = pricing.may_price(request.user)
     return render(request, "sales/product_detail.html", {
         "product": product, "list_prices": list_prices, "changes": changes, "may_price": may_price,
+        "see_floor": pricing.may_see_floor(request.user),
         "change_form": PriceChangeForm(company_id=product.company_id) if may_price else None,
     })
 
@@ -130,7 +132,7 @@ def price_changes(request):
     me = request.actor.employee
     return render(request, "sales/price_changes.html", {
         "page": page, "status": status, "statuses": PriceChange.Status.choices, "may_price": pricing.may_price(request.user),
-        "me": me, "form": CheckForm(),
+        "me": me, "form": CheckForm(), "see_floor": pricing.may_see_floor(request.user),
     })
 
 
@@ -172,7 +174,8 @@ def price_list_detail(request, pk: int):
     items = (PriceListItem.objects.restrict(request.user).filter(price_list=price_list)
              .select_related("product").order_by("product__code"))
     return render(request, "sales/price_list_detail.html", {"price_list": price_list, "items": items,
-                                                            "may_price": pricing.may_price(request.user)})
+                                                            "may_price": pricing.may_price(request.user),
+                                                            "see_floor": pricing.may_see_floor(request.user)})
 
 
 @pricing_required
@@ -201,9 +204,11 @@ def price_lookup(request):
     if (request.GET.get("customer") or "").isdigit():
         customer = get_scoped_or_404(Customer, request.user, pk=int(request.GET["customer"]))
     prices = pricing.prices_for(products, customer=customer)
+    see_floor = pricing.may_see_floor(request.user)
     return JsonResponse({"prices": {
         str(product.pk): {"price": str(prices[product.pk].price),
-                          "floor": None if prices[product.pk].floor is None else str(prices[product.pk].floor),
+                          "floor": None if prices[product.pk].floor is None or not see_floor
+                          else str(prices[product.pk].floor),
                           "source": prices[product.pk].source or _("Standard price"),
                           "tax_rate": str(product.tax_rate), "unit": product.unit, "name": product.name,
                           "checked": product.price_checked}
