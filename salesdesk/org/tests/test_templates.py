@@ -147,7 +147,7 @@ UNREGISTERED_QUEUES = {
     "audit", "complaints", "reports_due",
 }
 CAPABILITIES = {"credit", "org_admin", "pricing", "ship_goods", "confirm_payments", "check_invoices",
-                "organize_reviews"}
+                "organize_reviews", "see_floor_prices"}
 
 
 def template(code):
