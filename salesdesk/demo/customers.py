@@ -34,6 +34,18 @@ def reps_of(company) -> list[Employee]:
     ).distinct().order_by("pk"))
 
 
+def city_of(rep: Employee, fallback: str) -> str:
+    """The city of the rep's office (南京办事处 → 南京), looking up the tree; `fallback` for a rep
+    whose departments are not named after a city (材料销售部)."""
+    department = services.primary_department(rep)
+    while department is not None:
+        for city in CITIES:
+            if department.name.startswith(city):
+                return city
+        department = department.parent
+    return fallback
+
+
 @transaction.atomic
 def add_demo_customers(company, *, per_rep: int = 4, seed: int = 7) -> dict:
     services.ensure_defaults(company=company)
@@ -42,13 +54,15 @@ def add_demo_customers(company, *, per_rep: int = 4, seed: int = 7) -> dict:
     sources = list(LeadSource.objects.filter(company=company).order_by("sort_order"))
     today = timezone.localdate()
     now = timezone.now()
-    names = iter(f"{city}{word}" for city in CITIES for word in WORDS)
+    words = {city: iter(WORDS) for city in CITIES}  # each city's firm names, used once
     made = 0
-    for rep in reps_of(company):
+    for number, rep in enumerate(reps_of(company)):
+        # A rep sells in his own office's city; the others get one of the cities in turn.
+        city = city_of(rep, CITIES[number % len(CITIES)])
         with acting_as(actor_for_user(rep.user, source="command")):
             for index in range(per_rep):
                 trade, industry = rng.choice(TRADES)
-                name = f"{next(names)}{trade}有限公司"
+                name = f"{city}{next(words[city])}{trade}有限公司"
                 created = now - datetime.timedelta(days=rng.randint(20, 60))
                 # The last customer of each rep is a C that nobody called for 12 days: the 15-day
                 # rule of the company pool takes it back in 3 days unless someone follows up.

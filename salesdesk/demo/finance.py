@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from salesdesk.core.contextvars import acting_as, actor_for_user
+from salesdesk.demo.clock import as_of, days_ago
 from salesdesk.demo.sales import _holder
 from salesdesk.finance import credit, invoicing, payments, receivables
 from salesdesk.sales import shipping
@@ -34,7 +35,7 @@ def add_demo_finance(company) -> dict:
     for index, order in enumerate(SalesOrder.objects.filter(company=company, status=SalesOrder.Status.CONFIRMED)
                                   .select_related("customer", "owner__user").order_by("pk")):
         rep = order.owner
-        with acting_as(actor_for_user(manager.user, source="command")):
+        with as_of(order.ordered_on), acting_as(actor_for_user(manager.user, source="command")):
             credit.set_profile(customer=order.customer, by=manager, level=LEVELS[index % 4],
                                limit=Decimal("500000") if index % 4 < 3 else Decimal("0"),
                                policy="cash" if index % 4 == 3 else "credit", payment_days=30)
@@ -42,32 +43,37 @@ def add_demo_finance(company) -> dict:
             continue
         lines = list(order.lines.all())
         cash_first = index % 4 == 3  # cash before delivery: paid first
-        with acting_as(actor_for_user(clerk.user, source="command")):
-            shipment = shipping.create_shipment(order=order, by=clerk, warehouse=warehouse,
-                                                quantities={line.pk: line.quantity for line in lines})
+        shipped_on = max(order.ordered_on, days_ago(45))
+        with as_of(shipped_on):
             if cash_first:
-                paid = payments.register(customer=order.customer, by=clerk, amount=order.amount, received_on=today)
-        if cash_first:
-            with acting_as(actor_for_user(cashier.user, source="command")):
-                payments.confirm(payment=paid, by=cashier)
-        with acting_as(actor_for_user(clerk.user, source="command")):
-            shipping.release(shipment=shipment, shipped_on=today - datetime.timedelta(days=45))
-        with acting_as(actor_for_user(rep.user, source="command")):
-            invoice = invoicing.request_invoice(order=order, by=rep, kind="normal",
-                                                quantities={line.pk: line.quantity for line in lines})
-            invoicing.submit(invoice=invoice, by=rep)
-        with acting_as(actor_for_user(clerk.user, source="command")):
-            invoicing.check(invoice=invoice, by=clerk, approve=True)
-            invoice = invoicing.issue(invoice=invoice, by=clerk, invoice_number=f"4300{7000 + index:04d}",
-                                      issued_on=today - datetime.timedelta(days=44))
+                with acting_as(actor_for_user(clerk.user, source="command")):
+                    paid = payments.register(customer=order.customer, by=clerk, amount=order.amount,
+                                             received_on=shipped_on)
+                with acting_as(actor_for_user(cashier.user, source="command")):
+                    payments.confirm(payment=paid, by=cashier)
+            with acting_as(actor_for_user(clerk.user, source="command")):
+                shipment = shipping.create_shipment(order=order, by=clerk, warehouse=warehouse,
+                                                    quantities={line.pk: line.quantity for line in lines})
+                shipping.release(shipment=shipment, shipped_on=shipped_on)
+        with as_of(shipped_on + datetime.timedelta(days=1)):
+            with acting_as(actor_for_user(rep.user, source="command")):
+                invoice = invoicing.request_invoice(order=order, by=rep, kind="normal",
+                                                    quantities={line.pk: line.quantity for line in lines})
+                invoicing.submit(invoice=invoice, by=rep)
+            with acting_as(actor_for_user(clerk.user, source="command")):
+                invoicing.check(invoice=invoice, by=clerk, approve=True)
+                invoice = invoicing.issue(invoice=invoice, by=clerk, invoice_number=f"4300{7000 + index:04d}",
+                                          issued_on=timezone.localdate())
             invoices += 1
-            if not cash_first:
-                part = (invoice.amount / 2).quantize(Decimal("0.01"))
-                paid = payments.register(customer=order.customer, by=clerk, amount=part,
-                                         received_on=today - datetime.timedelta(days=3), reference=f"CMB{index:05d}")
+        if not cash_first:
+            with as_of(days_ago(3)):
+                with acting_as(actor_for_user(clerk.user, source="command")):
+                    part = (invoice.amount / 2).quantize(Decimal("0.01"))
+                    paid = payments.register(customer=order.customer, by=clerk, amount=part,
+                                             received_on=timezone.localdate(), reference=f"CMB{index:05d}")
+                with acting_as(actor_for_user(cashier.user, source="command")):
+                    payments.confirm(payment=paid, by=cashier)
         with acting_as(actor_for_user(cashier.user, source="command")):
-            if not cash_first:
-                payments.confirm(payment=paid, by=cashier)
             payments.allocate_oldest_first(payment=paid, by=cashier)
         if cash_first:
             continue

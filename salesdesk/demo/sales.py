@@ -12,6 +12,7 @@ from django.utils import timezone
 from salesdesk.core.access import Actor
 from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.customers.models import Customer
+from salesdesk.demo.clock import as_of, days_ago
 from salesdesk.org.models import Employee
 from salesdesk.sales import contracts, orders, pricing, quotations, services, shipping
 from salesdesk.sales.models import PriceList, Warehouse
@@ -93,22 +94,57 @@ def _demo_quotations(company, products) -> int:
                 by=rep, customer=customer, valid_until=today + datetime.timedelta(days=15), title="大客户特价",
                 lines=[quotations.LineInput(products["SBS-1301"], Decimal("30"), unit_price=Decimal("12000"))])
             quotations.send_quotation(quotation=below, by=rep)
-            # The sent quotation was won: its contract waits in review (合同评审), and an order for
-            # part of an earlier delivery is confirmed and waits for the order clerk (跟单).
+            # The sent quotation was won: its contract waits in review (合同评审).
             contract = contracts.contract_from_quotation(quotation=sent, by=rep)
             contracts.submit_for_review(contract=contract, by=rep)
-            order = orders.create_order(by=rep, customer=customer, delivery_on=today + datetime.timedelta(days=5),
+        # Seven weeks ago an order for part of an earlier delivery was reviewed and confirmed; it has
+        # shipped and been invoiced since (demo.finance).
+        with as_of(days_ago(50)), acting_as(actor_for_user(rep.user, source="command")):
+            order = orders.create_order(by=rep, customer=customer,
+                                        delivery_on=timezone.localdate() + datetime.timedelta(days=5),
                                         lines=[quotations.LineInput(products["AGT-01"], Decimal("10"))],
                                         ship_to=f"{customer.city}市")
             review = orders.submit_for_review(order=order, by=rep)
-        _review_order(review)
+            _approve_all(review)
         made += 2
+    made += _demo_contract_carried_out(company, products)
     return made
 
 
-def _review_order(review) -> None:
-    """订单评审 as the template runs it: whoever the chain asks (the 内勤 checking delivery date, stock
-    and prices) approves, step by step, until the order is confirmed."""
+def _demo_contract_carried_out(company, products) -> int:
+    """Two months ago the first office rep's quotation became a contract that went through the whole
+    合同评审 (his region, 法务 and 账务 together, the sales manager) and was called off in an order;
+    the order ships, is invoiced and partly paid with the others (demo.finance), so the contract
+    execution report has a contract with every column filled."""
+    rep = Employee.objects.filter(company=company, assignments__position__code="nanjing-rep",
+                                  assignments__ended_on__isnull=True).order_by("pk").first()
+    customer = Customer.objects.filter(owner=rep).order_by("pk").last() if rep else None
+    if customer is None:
+        return 0
+    with as_of(days_ago(62)), acting_as(actor_for_user(rep.user, source="command")):
+        quotation = quotations.create_quotation(
+            by=rep, customer=customer, valid_until=timezone.localdate() + datetime.timedelta(days=30),
+            title="年度 SBS 框架采购", lines=[quotations.LineInput(products["SBS-791"], Decimal("6"))],
+            terms="货到 30 天付款；含税含运费；分两批交货。")
+        quotations.send_quotation(quotation=quotation, by=rep)
+    with as_of(days_ago(60)), acting_as(actor_for_user(rep.user, source="command")):
+        contract = contracts.contract_from_quotation(quotation=quotation, by=rep)
+        review = contracts.submit_for_review(contract=contract, by=rep)
+        _approve_all(review, comment="条款、价格和付款方式已审。")
+    with as_of(days_ago(52)), acting_as(actor_for_user(rep.user, source="command")):
+        contract.refresh_from_db()
+        line = contract.lines.get()
+        order = orders.create_order(by=rep, customer=customer, contract=contract,
+                                    delivery_on=timezone.localdate() + datetime.timedelta(days=5),
+                                    lines=[quotations.LineInput(line.product, Decimal("3"))],
+                                    ship_to=f"{customer.city}市")
+        _approve_all(orders.submit_for_review(order=order, by=rep))
+    return 1
+
+
+def _approve_all(review, comment: str = "交期、库存、价格已核对。") -> None:
+    """A review as the template runs it: whoever the chain asks at each step (for an order, the 内勤
+    checking delivery date, stock and prices) approves, step by step, until the document passes."""
     from salesdesk.approvals import services as approvals
     from salesdesk.approvals.models import ApprovalRequest, ApprovalTask
 
@@ -119,7 +155,7 @@ def _review_order(review) -> None:
         task = review.tasks.filter(step=review.current_step, status=ApprovalTask.Status.PENDING).select_related(
             "approver__user").order_by("pk").first()
         with acting_as(actor_for_user(task.approver.user, source="command")):
-            approvals.decide(request=review, actor=task.approver, decision="approve", comment="交期、库存、价格已核对。")
+            approvals.decide(request=review, actor=task.approver, decision="approve", comment=comment)
 
 
 HISTORY_PRODUCTS = (("SBS-791", 13200, 6), ("SBS-1301", 12800, 5), ("AGT-01", 460, 80), ("RP-40", 2600, 12))

@@ -71,3 +71,34 @@ def test_the_demo_raise_of_a_credit_limit_waits_for_the_accounts_manager_before_
     waiting = {task.approver.user.username for task in ApprovalTask.objects.filter(request=request, status="pending")}
     assert change.limit == 1500000 and [step["name"] for step in request.plan] == ["账务部经理审核", "总经理审批"]
     assert waiting == {"accounts-manager-1"}
+
+
+def test_it_prints_who_does_which_step_from_lead_to_cash():
+    output = run()
+
+    steps = dict(line.split(None, 1) for line in output.split("Who does which step")[1].splitlines()[4:]
+                 if line.strip())
+    assert steps["回款确认与核销"].strip() == "cashier-1"
+    assert steps["跟进客户、报价、下单"].startswith("nanjing-rep-1")
+    assert "legal-officer-1" in output.split("合同评审 · 会签")[1].splitlines()[0]
+
+
+def test_the_demo_contract_went_through_its_whole_review_and_was_carried_out_with_dates_matching_numbers():
+    from salesdesk.approvals.models import ApprovalRequest
+    from salesdesk.finance.models import Invoice, Payment
+    from salesdesk.sales.models import Contract, SalesOrder, Shipment
+
+    run()
+
+    contract = Contract.objects.get(status=Contract.Status.ACTIVE)
+    review = ApprovalRequest.objects.get(document_type="contract", object_id=contract.pk)
+    assert review.status == "approved" and len(review.plan) >= 3
+    order = SalesOrder.objects.get(contract=contract)
+    assert Shipment.objects.filter(order=order, status=Shipment.Status.RELEASED).exists()
+    assert Invoice.objects.filter(order=order, paid_amount__gt=0).exists()
+    for number, day in [*Contract.objects.values_list("number", "starts_on"),
+                        *SalesOrder.objects.values_list("number", "ordered_on"),
+                        *Shipment.objects.exclude(shipped_on=None).values_list("number", "shipped_on"),
+                        *Invoice.objects.exclude(issued_on=None).values_list("number", "issued_on"),
+                        *Payment.objects.values_list("number", "received_on")]:
+        assert number.split("-")[1] == f"{day:%Y%m}", (number, day)

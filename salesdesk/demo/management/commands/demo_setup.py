@@ -8,6 +8,7 @@ from salesdesk.core.contextvars import acting_as, actor_for_user
 from salesdesk.demo.customers import add_demo_customers
 from salesdesk.demo.finance import add_demo_finance
 from salesdesk.demo.sales import add_demo_history, add_demo_sales
+from salesdesk.demo.steps import who_does_what
 from salesdesk.org import orgfile, versions
 from salesdesk.org.management.commands._base import OrgCommand
 from salesdesk.org.management.commands.org_templates import _table
@@ -47,6 +48,11 @@ class Command(OrgCommand):
         self.stdout.write(f"Open {URL} and log in as one of:")
         self.stdout.write("")
         self.stdout.write(_table(demo_logins(company)))
+        self.stdout.write("")
+        self.stdout.write("Who does which step (a rep of the Nanjing office sells):")
+        self.stdout.write("")
+        self.stdout.write(_table(who_does_what(company, rep=_holder(company, "nanjing-rep"))))
+
 
 def _holder(company, position_code: str) -> Employee:
     return Employee.objects.filter(company=company, assignments__position__code=position_code,
