@@ -6,6 +6,12 @@ from salesdesk.api.api import api
 
 admin.site.site_header = "Salesdesk"
 
+# The error pages in the reader's language (salesdesk.core.errors); CSRF_FAILURE_VIEW in settings.
+handler400 = "salesdesk.core.errors.bad_request"
+handler403 = "salesdesk.core.errors.permission_denied"
+handler404 = "salesdesk.core.errors.page_not_found"
+handler500 = "salesdesk.core.errors.server_error"
+
 urlpatterns = [
     path("", include("salesdesk.workbench.urls")),
     path("accounts/", include("salesdesk.accounts.urls")),

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesdesk.core.scope import RestrictedQuerySet
 
@@ -25,9 +26,10 @@ class AppendOnlyQuerySet(RestrictedQuerySet):
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
-        CREATE = "create", _("created")
-        UPDATE = "update", _("changed")
-        DELETE = "delete", _("deleted")
+        # "created" is also the label of every created_at field (创建时间): the actions have their own context.
+        CREATE = "create", pgettext_lazy("audit action", "created")
+        UPDATE = "update", pgettext_lazy("audit action", "changed")
+        DELETE = "delete", pgettext_lazy("audit action", "deleted")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,

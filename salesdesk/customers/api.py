@@ -25,6 +25,7 @@ from .models import (
     Customer,
     CustomerPool,
     FollowUp,
+    InvoicingProfile,
     Lead,
     LeadSource,
     VisitorRegistration,
@@ -66,6 +67,25 @@ class ContactOut(Schema):
         return _shown(context["request"], obj.customer, obj.mobile)
 
 
+class InvoicingProfileOut(Schema):
+    """The customer's invoicing information (开票信息); `verified_by`/`verified_at` are empty until
+    someone checked it, and again once a field changed."""
+
+    title: str
+    tax_number: str
+    address: str
+    phone: str
+    bank: str
+    account: str
+    verified: bool
+    verified_by: Ref | None = None
+    verified_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_verified(obj):
+        return obj.is_verified
+
+
 class CustomerOut(Schema):
     id: int
     kind: str
@@ -89,10 +109,18 @@ class CustomerOut(Schema):
     last_followup_at: datetime.datetime | None
     next_followup_on: datetime.date | None
     created_at: datetime.datetime
+    invoicing: InvoicingProfileOut | None = None
 
     @staticmethod
     def resolve_mobile(obj, context):
         return _shown(context["request"], obj, obj.mobile)
+
+    @staticmethod
+    def resolve_invoicing(obj):
+        try:
+            return obj.invoicing_profile
+        except InvoicingProfile.DoesNotExist:
+            return None
 
 
 class CustomerPage(Schema):
@@ -224,7 +252,7 @@ class PoolPage(Schema):
 
 
 def _with_names(customer_query):
-    return customer_query.select_related("customer_class", "source", "owner", "pool")
+    return customer_query.select_related("customer_class", "source", "owner", "pool", "invoicing_profile__verified_by")
 
 
 # --- customers --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ class CustomersConfig(AppConfig):
                       models.Contact, models.Lead, models.FollowUp, models.OwnershipChange, models.TeamRouting, models.VisitorRegistration,
                       models.RotationMember, models.VisitorDay):
             audit.register(model, exclude=("name_key", "initials", "mobile_key", "updated_at"))
+        audit.register(models.InvoicingProfile, exclude=("updated_at",))
 
         from salesdesk.org.selectors import HANDOVER_PAGES
 

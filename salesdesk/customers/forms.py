@@ -92,6 +92,25 @@ class ContactForm(BootstrapForm):
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+def offer_contacts(field, *, customer, contacts=None, company_id=None) -> None:
+    """Offer in `field` (a ModelChoiceField of contacts) only `customer`'s contact persons — none
+    while no customer is chosen. A submitted id still resolves among the company's contacts, so that
+    `check_contact` can refuse one of another customer with a message that says so (instead of
+    "not one of the available choices"). `contacts`: the customer's contacts when already read."""
+    company_id = customer.company_id if customer is not None else company_id
+    field.queryset = Contact.objects.filter(customer__company_id=company_id) if company_id else Contact.objects.none()
+    if customer is not None and contacts is None:
+        contacts = list(customer.contacts.all())
+    field.choices = [("", "---------"), *((contact.pk, str(contact)) for contact in contacts or [])]
+
+
+def check_contact(form, *, customer, field: str = "contact") -> None:
+    """In a form's clean(): the chosen contact person must be one of the chosen customer's."""
+    contact = form.cleaned_data.get(field)
+    if contact is not None and (customer is None or contact.customer_id != customer.pk):
+        form.add_error(field, _("The contact belongs to another customer."))
+
+
 class FollowUpForm(BootstrapForm):
     method = forms.ChoiceField(label=_("Method"), choices=FollowUp.Method.choices, initial=FollowUp.Method.PHONE)
     at = forms.DateTimeField(label=_("When"), required=False,
@@ -111,12 +130,16 @@ class FollowUpForm(BootstrapForm):
 
     def __init__(self, *args, customer=None, contacts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.customer = customer
         if customer is not None:
-            self.fields["contact"].queryset = customer.contacts.all()
-            if contacts is not None:  # already read by the page: no second query to render the choices
-                self.fields["contact"].choices = [("", "---------"), *((c.pk, str(c)) for c in contacts)]
+            offer_contacts(self.fields["contact"], customer=customer, contacts=contacts)
         else:
             del self.fields["contact"]
+
+    def clean(self):
+        data = super().clean()
+        check_contact(self, customer=self.customer)
+        return data
 
     def followup_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -230,6 +253,19 @@ class BatchForm(BootstrapForm):
         if not ids:
             raise forms.ValidationError(_("Select at least one customer."))
         return ids
+
+
+class InvoicingProfileForm(BootstrapForm):
+    """The customer's invoicing information (开票信息); the service normalises and checks it."""
+
+    title = forms.CharField(label=_("Invoice title"), max_length=200, required=False,
+                            help_text=_("Usually the customer's legal name."))
+    tax_number = forms.CharField(label=_("Taxpayer identification number"), max_length=25, required=False,
+                                 help_text=_("For companies, the unified social credit code."))
+    address = forms.CharField(label=_("Registered address"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
+    account = forms.CharField(label=_("Account number"), max_length=40, required=False)
 
 
 class CustomerPicker(Picker):

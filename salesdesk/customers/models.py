@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesdesk.core.scope import ScopedManager
 from salesdesk.org.models import Company, Department, Employee, Territory
@@ -180,7 +181,8 @@ class Customer(models.Model):
                                verbose_name=_("source"))
     customer_class = models.ForeignKey(CustomerClass, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+", verbose_name=_("class"))
-    level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
+    # A customer's level (A/B/C, 级别) is no territory level (大区/省/市, 层级).
+    level = models.CharField(pgettext_lazy("customer", "level"), max_length=1, choices=Level.choices, blank=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
     owner = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="customers",
                               verbose_name=_("owner"))
@@ -251,6 +253,59 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class InvoicingProfile(models.Model):
+    """What the customer's VAT invoices are made out to (开票信息): invoice title, taxpayer
+    identification number, registered address and phone, bank and account.
+
+    The sales assistant checks it once against the customer's documents and registers it (开票信息
+    核实登记): `verified_by` / `verified_at` say who and when. Changing any of these fields afterwards
+    clears them, so "verified" always means these very values were checked. A table of its own (one
+    row per customer) rather than columns on Customer: the verification covers exactly these fields as
+    a whole, they have their own history in the audit log, and the customer row that every list,
+    search and pool run reads stays as it is."""
+
+    VERIFIED_FIELDS = ("title", "tax_number", "address", "phone", "bank", "account")
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="invoicing_profile",
+                                    verbose_name=_("customer"))
+    title = models.CharField(_("invoice title"), max_length=200, blank=True,
+                             help_text=_("Usually the customer's legal name."))
+    tax_number = models.CharField(_("taxpayer identification number"), max_length=20, blank=True)
+    address = models.CharField(_("registered address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    bank = models.CharField(_("bank"), max_length=100, blank=True)
+    account = models.CharField(_("account number"), max_length=40, blank=True)
+    verified_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("verified by"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    updated_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("invoicing profile")
+        verbose_name_plural = _("invoicing profiles")
+
+    def __str__(self):
+        return self.title or str(self.customer_id)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def address_phone(self) -> str:
+        """As the invoice's 地址、电话 line has it."""
+        return " ".join(part for part in (self.address, self.phone) if part)
+
+    @property
+    def bank_account(self) -> str:
+        """As the invoice's 开户行及账号 line has it."""
+        return " ".join(part for part in (self.bank, self.account) if part)
 
 
 class Lead(models.Model):
@@ -469,9 +524,10 @@ class ImportJob(models.Model):
                              verbose_name=_("into pool"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
     rows = models.PositiveIntegerField(_("rows"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    # Counts of rows, not the times of created_at / updated_at nor a rejected approval: their own context.
+    created = models.PositiveIntegerField(pgettext_lazy("import count", "created"), default=0)
+    updated = models.PositiveIntegerField(pgettext_lazy("import count", "updated"), default=0)
+    rejected = models.PositiveIntegerField(pgettext_lazy("import count", "rejected"), default=0)
     rejected_file = models.BinaryField(null=True, editable=False)
     message = models.TextField(blank=True)
     # The preview (previews.py), worked out once for the current mapping: the header row, and the

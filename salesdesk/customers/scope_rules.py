@@ -4,8 +4,9 @@
   collaborators, and — while it sits in a pool (no owner) — everyone who may claim from that
   pool: the pool's department and everything below it, or the whole company for a company pool,
   plus managers whose department scope covers the pool's department.
-* Contacts and ownership history follow their customer; a follow-up is seen with its customer
-  or lead, and by whoever sees its author (a rep's own visits stay in their reports).
+* Contacts, the invoicing profile and ownership history follow their customer; a follow-up is
+  seen with its customer or lead, and by whoever sees its author (a rep's own visits stay in
+  their reports).
 * A visit plan: its rep's scope (the superiors review the week).
 * A lead: its owner's scope; while unassigned, the managers whose department scope covers the
   team it waits in.
@@ -25,6 +26,7 @@ from .models import (
     CustomerPool,
     FollowUp,
     ImportJob,
+    InvoicingProfile,
     Lead,
     LeadSource,
     OwnershipChange,
@@ -75,6 +77,8 @@ scope.register(Customer, scope.ScopeRule(module=MODULE, collaborators=True, unow
 scope.register(Contact, scope.ScopeRule(module=MODULE, owner="", parents=("customer",), company="customer__company"))
 scope.register(OwnershipChange, scope.ScopeRule(module=MODULE, owner="", parents=("customer",),
                                                 company="customer__company"))
+scope.register(InvoicingProfile, scope.ScopeRule(module=MODULE, owner="", parents=("customer",),
+                                                 company="customer__company"))
 scope.register(FollowUp, scope.ScopeRule(module=MODULE, parents=("customer", "lead"), company="owner__company",
                                          handed_over=False))
 scope.register(Lead, scope.ScopeRule(module=MODULE, unowned=team_leads_see))

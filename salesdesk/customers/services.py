@@ -8,6 +8,7 @@ history. The duplicate check (查重) runs on create, edit, lead conversion and 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from .models import (
     CustomerClass,
     CustomerPool,
     FollowUp,
+    InvoicingProfile,
     Lead,
     LeadSource,
     OwnershipChange,
@@ -286,6 +288,37 @@ def update_customer(*, customer: Customer, by: Employee | None = None, allow_sim
     return customer
 
 
+# The stages a deal does not move a customer back from. They run prospect → interested → key → deal;
+# "lost" is not a stage past "deal" but the way out of the funnel: a lost customer who orders again
+# is a deal again.
+DEAL_OR_LATER = (CustomerClass.Stage.DEAL,)
+
+
+@transaction.atomic
+def record_deal(*, customer: Customer, on: datetime.date) -> Customer:
+    """A deal with the customer on `on` (sales calls it when an order is confirmed, inside that
+    transaction). `last_deal_on` moves up to that day — the pool's no-deal rule, its "deals stay"
+    exemption and the funnel read it — and the customer's class becomes the company's deal class
+    (stage DEAL: the first active one in the company's order) unless its class is a deal class already;
+    a company without an active deal class keeps the class as it is. An older date (a deal confirmed
+    late) never moves `last_deal_on` back. Saved through the ORM, so the change is audited and shows on
+    the customer's timeline like any other edit."""
+    customer = Customer.objects.select_for_update(of=("self",)).select_related("customer_class").get(pk=customer.pk)
+    changed = []
+    if customer.last_deal_on is None or customer.last_deal_on < on:
+        customer.last_deal_on = on
+        changed.append("last_deal_on")
+    if customer.customer_class is None or customer.customer_class.stage not in DEAL_OR_LATER:
+        deal_class = (CustomerClass.objects.filter(company_id=customer.company_id, stage=CustomerClass.Stage.DEAL,
+                                                   is_active=True).order_by("sort_order", "id").first())
+        if deal_class is not None:
+            customer.customer_class = deal_class
+            changed.append("customer_class")
+    if changed:
+        customer.save(update_fields=[*changed, "updated_at"])
+    return customer
+
+
 @transaction.atomic
 def add_contact(*, customer: Customer, **fields) -> Contact:
     unknown = set(fields) - CONTACT_FIELDS
@@ -316,6 +349,66 @@ def update_contact(*, contact: Contact, **fields) -> Contact:
     return contact
 
 
+# --- invoicing profile (开票信息) -----------------------------------------------------------------
+
+TAX_NUMBER = re.compile(r"[0-9A-Z]{15,20}")
+
+
+def _may_change(customer: Customer, by: Employee | None, refusal) -> None:
+    """Whoever may change the customer (its data scope, read-write) keeps its invoicing profile."""
+    from salesdesk.core.access import Denied, actor_of
+
+    if by is None or not Customer.objects.restrict(actor_of(by), "change").filter(pk=customer.pk).exists():
+        raise Denied(refusal)
+
+
+@transaction.atomic
+def update_invoicing_profile(*, customer: Customer, by: Employee, **fields) -> InvoicingProfile:
+    """Write the customer's invoicing information (fields of InvoicingProfile.VERIFIED_FIELDS; the
+    others stay). A change to any of them clears the verification, which was for the old values;
+    saving the same values again keeps it."""
+    unknown = set(fields) - set(InvoicingProfile.VERIFIED_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _may_change(customer, by, _("Only those who may change the customer keep its invoicing information."))
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()  # one writer per customer
+    profile = InvoicingProfile.objects.filter(customer=customer).first() or InvoicingProfile(customer=customer)
+    values = {name: " ".join(str(value or "").split()) for name, value in fields.items()}
+    if "tax_number" in values:
+        values["tax_number"] = matching.normalise_credit_code(values["tax_number"])
+        if values["tax_number"] and not TAX_NUMBER.fullmatch(values["tax_number"]):
+            raise ValidationError({"tax_number": _(
+                "A taxpayer identification number has 15 to 20 letters and digits (the unified social credit "
+                "code: 18).")})
+    changed = [name for name, value in values.items() if getattr(profile, name) != value]
+    for name in changed:
+        setattr(profile, name, values[name])
+    profile.full_clean(exclude=["customer", "verified_by", "updated_by"])
+    if changed and profile.verified_at is not None:
+        profile.verified_by, profile.verified_at = None, None
+    if changed or profile.pk is None:
+        profile.updated_by = by
+        profile.save()
+    return profile
+
+
+@transaction.atomic
+def verify_invoicing_profile(*, customer: Customer, by: Employee) -> InvoicingProfile:
+    """开票信息核实登记: `by` has checked the invoicing information against the customer's documents
+    (business licence, bank account permit, or the customer's own stamped sheet) and registers it as
+    verified now. Whoever may change the customer may verify; the title and the taxpayer number must
+    be there. Invoice requests show whether the profile they were filled from was verified."""
+    _may_change(customer, by, _("Only those who may change the customer verify its invoicing information."))
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    profile = InvoicingProfile.objects.filter(customer=customer).first()
+    if profile is None or not profile.title or not profile.tax_number:
+        raise ValidationError(_("Fill in at least the invoice title and the taxpayer identification number "
+                                "before verifying them."))
+    profile.verified_by, profile.verified_at = by, timezone.now()
+    profile.save(update_fields=["verified_by", "verified_at", "updated_at"])
+    return profile
+
+
 # --- follow-ups -------------------------------------------------------------------------------
 
 
@@ -328,6 +421,8 @@ def record_followup(*, by: Employee, content: str, customer: Customer | None = N
         raise ValidationError(_("A follow-up belongs to either a customer or a lead."))
     if not (content or "").strip():
         raise ValidationError({"content": _("Say what was discussed.")})
+    if contact is not None and (customer is None or contact.customer_id != customer.pk):
+        raise ValidationError({"contact": _("The contact belongs to another customer.")})
     at = at or timezone.now()
     if next_followup_on is not None and next_followup_on < timezone.localdate(at):
         raise ValidationError({"next_followup_on": _("The next follow-up cannot be before this one.")})
@@ -598,6 +693,8 @@ def merge_customers(*, keep: Customer, merge: Customer, by: Employee | None) -> 
     merge.visit_plans.update(customer=keep)
     merge.leads.update(customer=keep)
     merge.ownership_changes.update(customer=keep)
+    if not InvoicingProfile.objects.filter(customer=keep).exists():
+        InvoicingProfile.objects.filter(customer=merge).update(customer=keep)  # else it goes with `merge`
     keep.tags.add(*merge.tags.all())
     content_type = ContentType.objects.get_for_model(Customer)
     existing = set(Collaborator.objects.filter(content_type=content_type, object_id=keep.pk)

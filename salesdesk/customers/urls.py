@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import customers as views
 from .views import imports as views_imports
+from .views import invoicing as views_invoicing
 from .views import leads as views_leads
 from .views import plans as views_plans
 from .views import settings as views_settings
@@ -14,6 +15,7 @@ urlpatterns = [
     path("batch/", views.customer_batch, name="batch"),
     path("export/", views.customer_export, name="export"),
     path("pick/", views_plans.customer_pick, name="pick"),
+    path("contacts/options/", views_plans.contact_options, name="contact_options"),
     path("settings/", views_settings.settings_page, name="settings"),
     path("settings/pools/new/", views_settings.pool_edit, name="pool_new"),
     path("settings/pools/<int:pk>/", views_settings.pool_edit, name="pool_edit"),
@@ -31,6 +33,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/follow-ups/", views.followup_add, name="followup_add"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/invoicing/", views_invoicing.invoicing_profile, name="invoicing_profile"),
+    path("<int:pk>/invoicing/verify/", views_invoicing.invoicing_verify, name="invoicing_verify"),
     path("<int:pk>/claim/", views.customer_claim, name="claim"),
     path("pool/claim/", views.pool_claim, name="pool_claim"),
     path("<int:pk>/release/", views.customer_release, name="release"),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from salesdesk.core.access import actor_of
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
+from salesdesk.customers.models import InvoicingProfile
 from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales import gates
 from salesdesk.sales.models import SalesOrder, SalesOrderLine
@@ -64,17 +65,39 @@ def may_check(user) -> bool:
     return actor_of(user).can(CHECK_INVOICES)
 
 
+def buyer_details(customer) -> dict:
+    """What a new invoice request of `customer` starts from: its invoicing profile (开票信息), else its
+    name and credit code; `verified_by` / `verified_at` when the profile was verified."""
+    profile = InvoicingProfile.objects.filter(customer_id=customer.pk).select_related("verified_by").first()
+    if profile is None:
+        return {"buyer_name": customer.name, "buyer_tax_id": customer.credit_code, "buyer_address_phone": "",
+                "buyer_bank_account": "", "profile": None, "verified_by": None, "verified_at": None}
+    return {"buyer_name": profile.title or customer.name, "buyer_tax_id": profile.tax_number or customer.credit_code,
+            "buyer_address_phone": profile.address_phone, "buyer_bank_account": profile.bank_account,
+            "profile": profile, "verified_by": profile.verified_by, "verified_at": profile.verified_at}
+
+
+BUYER_FIELDS = ("buyer_name", "buyer_tax_id", "buyer_address_phone", "buyer_bank_account")
+
+
 @transaction.atomic
 def request_invoice(*, order: SalesOrder, by, quantities: dict[int, Decimal], kind: str = Invoice.Kind.SPECIAL,
                     buyer_name: str = "", buyer_tax_id: str = "", buyer_address_phone: str = "",
                     buyer_bank_account: str = "") -> Invoice:
-    """A draft invoice request for `quantities` (order line id → quantity) at the order's prices."""
+    """A draft invoice request for `quantities` (order line id → quantity) at the order's prices. The
+    buyer's details left empty come from the customer's invoicing profile (buyer_details); when they
+    all are the ones of a verified profile, the invoice keeps who verified it and when."""
     order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    known = buyer_details(order.customer)
+    buyer = {name: " ".join(value.split()) or known[name] for name, value in (
+        ("buyer_name", buyer_name), ("buyer_tax_id", buyer_tax_id), ("buyer_address_phone", buyer_address_phone),
+        ("buyer_bank_account", buyer_bank_account))}
+    verified = known["verified_at"] is not None and all(buyer[name] == known[name] for name in BUYER_FIELDS)
     if order.status not in (SalesOrder.Status.CONFIRMED, SalesOrder.Status.PARTLY_SHIPPED, SalesOrder.Status.SHIPPED):
         raise ValidationError(_("Only a confirmed order is invoiced."))
     if kind not in Invoice.Kind.values:
         raise ValidationError({"kind": _("Choose the invoice type.")})
-    if kind == Invoice.Kind.SPECIAL and not buyer_tax_id.strip():
+    if kind == Invoice.Kind.SPECIAL and not buyer["buyer_tax_id"]:
         raise ValidationError({"buyer_tax_id": _("A VAT special invoice needs the buyer's taxpayer id.")})
     lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update().filter(order=order)
              .select_related("product")}
@@ -98,9 +121,11 @@ def request_invoice(*, order: SalesOrder, by, quantities: dict[int, Decimal], ki
         raise ValidationError(_("Invoice at least one line."))
     invoice = Invoice.objects.create(
         company_id=order.company_id, order=order, customer_id=order.customer_id, owner_id=order.owner_id,
-        requested_by=by, kind=kind, buyer_name=(buyer_name or order.customer.name).strip()[:200],
-        buyer_tax_id=buyer_tax_id.strip() or order.customer.credit_code, buyer_address_phone=buyer_address_phone.strip(),
-        buyer_bank_account=buyer_bank_account.strip(), amount=sum((row.amount for row in rows), Decimal(0)),
+        requested_by=by, kind=kind, buyer_name=buyer["buyer_name"][:200], buyer_tax_id=buyer["buyer_tax_id"][:32],
+        buyer_address_phone=buyer["buyer_address_phone"][:255], buyer_bank_account=buyer["buyer_bank_account"][:255],
+        buyer_verified_by=known["verified_by"] if verified else None,
+        buyer_verified_at=known["verified_at"] if verified else None,
+        amount=sum((row.amount for row in rows), Decimal(0)),
         tax_amount=sum((row.tax_amount for row in rows), Decimal(0)),
         number=next_number(company=order.company, document="invoice"))
     for row in rows:

@@ -27,6 +27,7 @@ from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales.models import Installment
 
 from .capabilities import CONFIRM_PAYMENTS
+from .installments import open_amounts
 from .models import Allocation, Invoice, Payment, Refund, WriteOff
 
 RECEIVABLE = (Invoice.Status.ISSUED, Invoice.Status.MAILED, Invoice.Status.RECEIVED)
@@ -123,6 +124,7 @@ class Target:
 
 
 def installment_paid(installment_ids) -> dict[int, Decimal]:
+    """What was allocated to these installments directly (installments.py adds the invoice money)."""
     rows = (Allocation.objects.filter(installment_id__in=installment_ids).values("installment")
             .annotate(total=Sum("amount")))
     return {row["installment"]: row["total"] for row in rows}
@@ -170,13 +172,15 @@ def allocate(*, payment: Payment, by, targets: list[Target], on: datetime.date |
         if wanted > invoice.open_amount:
             raise ValidationError(_("Invoice %(number)s: %(wanted)s to allocate, but only %(open)s is open.") % {
                 "number": invoice.number, "wanted": wanted, "open": invoice.open_amount})
-    paid = installment_paid(list(installments))
+    # Open: what neither direct allocations nor the money of the contract's invoices have paid yet
+    # (installments.py maps invoice money onto the plan).
+    still_open = open_amounts(installments.values())
     for pk, wanted in wanted_per_installment.items():
         installment = installments[pk]
         if installment.contract.customer_id != payment.customer_id:
             raise ValidationError(_("Contract %(number)s is another customer's.") % {
                 "number": installment.contract.number})
-        open_amount = installment.amount - paid.get(pk, Decimal(0))
+        open_amount = still_open[pk]
         if wanted > open_amount:
             raise ValidationError(_("%(installment)s: %(wanted)s to allocate, but only %(open)s is open.") % {
                 "installment": f"{installment.contract.number} {installment.get_kind_display()}", "wanted": wanted,

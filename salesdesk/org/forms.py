@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesdesk.core import capabilities
 from salesdesk.core.forms import BootstrapForm, Picker
@@ -236,7 +237,7 @@ def format_duties(duties) -> str:
 
 
 class PositionForm(BootstrapForm):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("position", "Title"), max_length=100)
     code = _code_field(required=False)
     department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
     reports_to = PositionChoiceField(label=_("Reports to"), queryset=Position.objects.none(), required=False,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesdesk.core import capabilities
 from salesdesk.core.scope import ScopedManager, ScopeLevel
@@ -104,7 +105,8 @@ class Position(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="positions")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="positions", verbose_name=_("department"))
     code = models.CharField(_("code"), max_length=64)
-    title = models.CharField(_("title"), max_length=100)
+    # A position's title is its name (岗位名称); a change set's or version's title is a heading (标题).
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=100)
     reports_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subordinates", verbose_name=_("reports to")
     )

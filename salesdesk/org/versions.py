@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from salesdesk.core.access import actor_of
 
@@ -357,7 +358,7 @@ def describe_operation(operation: dict) -> str:
             _(", reporting to %(reports_to)s") % values if operation.get("reports_to") else "")
     if op == "update_position":
         changes = []
-        labels = {"title": _("title"), "headcount": _("headcount"), "grade": _("grade"),
+        labels = {"title": pgettext("position", "title"), "headcount": _("headcount"), "grade": _("grade"),
                   "reports_to": _("reports to"), "department": _("department")}
         for key, label in labels.items():
             if key in operation:

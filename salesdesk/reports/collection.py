@@ -7,7 +7,10 @@ the collection rate and the days sales outstanding (DSO).
   paid and written-off amounts are the sums of its allocations and approved write-offs;
 * collection rate (回款率) = collected ÷ (receivable at the start + invoiced), the share of what could
   be collected in the period that was;
-* DSO = receivable at the end ÷ invoiced × days in the period (none when nothing was invoiced).
+* DSO (days sales outstanding) = receivable at the end ÷ invoiced in the DSO_WINDOW_DAYS (90) days up
+  to the end of the period × 90, whatever the period's length: the receivable counted in days of the
+  recent average invoicing (none when nothing was invoiced in those days). Measured over the period
+  itself, a period of a few days — the start of a month — would say 0.2 days for money a month old.
 
 The invoices are those of the user's finance scope; everything else is reached through them. A
 department is the one the invoice was booked in (its owner's when it was issued), as in the aging
@@ -37,6 +40,9 @@ GROUPS = {  # key -> (the invoice's field, its name, label)
 }
 
 
+DSO_WINDOW_DAYS = 90
+
+
 @dataclass
 class CollectionRow:
     key: int | None
@@ -46,6 +52,7 @@ class CollectionRow:
     collected: Decimal = ZERO
     written_off: Decimal = ZERO
     days: int = 0
+    invoiced_in_window: Decimal = ZERO  # issued in the DSO_WINDOW_DAYS days up to the end of the period
 
     @property
     def closing(self) -> Decimal:
@@ -59,11 +66,13 @@ class CollectionRow:
 
     @property
     def dso(self) -> Decimal | None:
-        """Days sales outstanding."""
-        return (self.closing * self.days / self.invoiced).quantize(Decimal("0.1")) if self.invoiced > 0 else None
+        """Days sales outstanding: receivable at the end ÷ invoiced in the window × the window's days."""
+        if self.invoiced_in_window <= 0:
+            return None
+        return (self.closing * DSO_WINDOW_DAYS / self.invoiced_in_window).quantize(Decimal("0.1"))
 
     def add(self, other: CollectionRow) -> None:
-        for name in ("opening", "invoiced", "collected", "written_off"):
+        for name in ("opening", "invoiced", "collected", "written_off", "invoiced_in_window"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -106,9 +115,11 @@ def collection(user, *, date_from: datetime.date, date_to: datetime.date, by: st
     add(invoices, "", "invoiced", issued_on__gte=date_from, issued_on__lte=date_to)
     add(allocations, "invoice__", "collected", allocated_on__gte=date_from, allocated_on__lte=date_to)
     add(write_offs, "invoice__", "written_off", written_off_on__gte=date_from, written_off_on__lte=date_to)
+    add(invoices, "", "invoiced_in_window", issued_on__gt=date_to - datetime.timedelta(days=DSO_WINDOW_DAYS),
+        issued_on__lte=date_to)
     found = [row for row in rows.values() if row.opening or row.invoiced or row.collected or row.written_off]
     found.sort(key=lambda row: (-row.closing, row.name))
     total = CollectionRow(key=None, name="", days=days)
-    for row in found:
+    for row in rows.values():  # rows with nothing but sales in the window still count for the total's DSO
         total.add(row)
     return found, total

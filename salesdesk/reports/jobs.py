@@ -90,7 +90,7 @@ def statistics_response(request, job) -> HttpResponse:
 
 # --- collection analysis ----------------------------------------------------------------------
 
-AMOUNTS = ("opening", "invoiced", "collected", "written_off")
+AMOUNTS = ("opening", "invoiced", "collected", "written_off", "invoiced_in_window")
 
 
 def run_collection(job, progress) -> JobResult:
@@ -115,7 +115,7 @@ def run_collection(job, progress) -> JobResult:
 def collection_rows(job) -> tuple[list[collecting.CollectionRow], collecting.CollectionRow]:
     def row(values):
         return collecting.CollectionRow(key=values["key"], name=values["name"], days=values["days"],
-                                        **{name: Decimal(values[name]) for name in AMOUNTS})
+                                        **{name: Decimal(values.get(name, "0")) for name in AMOUNTS})
 
     return [row(values) for values in job.result["rows"]], row(job.result["total"])
 

@@ -225,7 +225,7 @@ def collection(request):
         "rows": rows, "total": total, "by": by, "groups": collecting.GROUPS, "group_label": collecting.GROUPS[by][2],
         "date_from": date_from, "date_to": date_to, "narrowed": narrowed, "tab": "collection",
         "narrow_query": "".join(f"&{name}={value}" for name, value in narrowed),
-        "pending": pending, "computed_at": computed_at,
+        "pending": pending, "computed_at": computed_at, "dso_days": collecting.DSO_WINDOW_DAYS,
     })
 
 

@@ -16,6 +16,7 @@ class SalesConfig(AppConfig):
             approval_panels,
             capabilities,
             contracts,
+            customer_sections,
             models,
             orders,
             queues,
@@ -36,6 +37,7 @@ class SalesConfig(AppConfig):
         contracts.register_approvals()
         orders.register_approvals()
         approval_panels.register_panels()
+        customer_sections.register_sections()
         add(MenuItem(key="quotations", group="sales", label=_("Quotations"), url_name="sales:quotations", icon="file-earmark-text",
                      order=7))
         add(MenuItem(key="contracts", group="sales", label=_("Contracts"), url_name="sales:contracts",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.forms import BootstrapForm, Picker
+from salesdesk.core.scope import scope_for
 from salesdesk.customers.forms import CustomerPicker
 from salesdesk.customers.models import Contact, Customer
 
@@ -113,14 +114,30 @@ class QuotationForm(BootstrapForm):
 
     def __init__(self, *args, user, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
+        from salesdesk.customers.forms import offer_contacts
         from salesdesk.customers.selectors import customers_in_scope
 
         self.fields["customer"].queryset = customers_in_scope(user)
         if customer is not None:
             self.fields["customer"].disabled = True
-            self.fields["contact"].queryset = Contact.objects.filter(customer=customer)
-        else:
-            self.fields["contact"].queryset = Contact.objects.filter(customer__in=customers_in_scope(user))
+        else:  # the customer typed in or chosen so far: its contacts are the ones offered
+            chosen = self.data.get(self.add_prefix("customer")) if self.is_bound else self.initial.get("customer")
+            chosen = str(chosen or "")
+            customer = customers_in_scope(user).filter(pk=chosen).first() if chosen.isdigit() else None
+        offer_contacts(self.fields["contact"], customer=customer, company_id=scope_for(user).company_id)
+        # Choosing another customer in the picker loads that customer's contacts into the list.
+        self.fields["contact"].widget.attrs.update({
+            "hx-get": reverse("customers:contact_options"), "hx-trigger": "change from:[name=customer]",
+            "hx-include": "[name=customer]", "hx-target": "this", "hx-swap": "innerHTML"})
+
+    def clean(self):
+        from salesdesk.customers.forms import check_contact
+
+        data = super().clean()
+        check_contact(self, customer=data.get("customer"))
+        return data
 
 
 class LineForm(BootstrapForm):

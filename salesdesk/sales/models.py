@@ -13,6 +13,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesdesk.core.scope import ScopedManager
 from salesdesk.customers.models import Channel, Level
@@ -498,7 +499,8 @@ class Shipment(CustomerDocument):
 
     STATUS_TONES = {"delivered": "success", "released": "info", "cancelled": "danger"}
 
-    order = models.ForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("order"))
+    order = models.ForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="shipments",
+                              verbose_name=pgettext_lazy("sales order", "order"))  # "order" alone: a sequence (顺序)
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="shipments",
                                   verbose_name=_("warehouse"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)

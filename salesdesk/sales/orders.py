@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
+from salesdesk.customers import services as customer_services
 from salesdesk.org.selectors import booking_dimensions
 
 from . import gates
@@ -177,13 +178,18 @@ def reopen(*, order: SalesOrder) -> SalesOrder:
 
 
 def _confirmed(order, request) -> None:
-    """The review passed: the gates (credit) have the last word, then the order is confirmed."""
+    """The review passed: the gates (credit) have the last word, then the order is confirmed — and the
+    customer has made a deal that day (成交: its last deal, and its class when it was not a deal yet),
+    in the same transaction as the confirmation, which runs at once when no review chain applies and
+    at the last approval otherwise."""
     order = _locked(order)
     gates.check(gates.CONFIRM, order=order, amount=order.amount)
     department, territory = booking_dimensions(order.owner_id, order.customer)  # booked as it is confirmed
-    SalesOrder.objects.filter(pk=order.pk).update(status=SalesOrder.Status.CONFIRMED, confirmed_at=timezone.now(),
+    now = timezone.now()
+    SalesOrder.objects.filter(pk=order.pk).update(status=SalesOrder.Status.CONFIRMED, confirmed_at=now,
                                                   booked_department_id=department, booked_territory_id=territory,
-                                                  updated_at=timezone.now())
+                                                  updated_at=now)
+    customer_services.record_deal(customer=order.customer, on=timezone.localdate(now))
 
 
 def register_approvals() -> None:

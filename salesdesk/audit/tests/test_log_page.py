@@ -83,7 +83,7 @@ def test_a_system_administrator_sees_all_changes(small_org, changes, admin_user,
 def test_each_field_shows_before_and_after(small_org, changes, client_of):
     page = client_of("owner").get(URL).content.decode()
     row = page[page.index(f'data-entry="{changes["owner"].pk}"'):]
-    assert re.search(r"data-before>—</span>\s*→ <span data-after>en</span>", row)
+    assert re.search(r"data-before>—</span>\s*→ <span data-after>English</span>", row)  # the choice in words
     assert 'data-action="update"' in row
     assert "李代表" in row
 

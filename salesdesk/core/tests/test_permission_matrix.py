@@ -493,6 +493,10 @@ ROWS = [
         args=owners_customer),  # empty form: the page comes back with the errors
     Row("customers:contact_add", {**CHANGES_CUSTOMER, **{r: 400 for r in CHANGERS}}, method="post",
         args=owners_customer),
+    Row("customers:contact_options", everyone(200)),  # no customer chosen: the blank option only
+    Row("customers:invoicing_profile", CHANGES_CUSTOMER, args=owners_customer),  # whoever may change the customer
+    Row("customers:invoicing_verify", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
+        args=owners_customer),  # nothing to verify yet: back to the customer with a message
     Row("customers:claim", everyone(302), method="post", args=lambda w: [w.pooled.pk]),
     Row("customers:release", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
         args=owners_customer),

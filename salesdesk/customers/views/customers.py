@@ -24,7 +24,7 @@ from salesdesk.org.access import current_company
 from salesdesk.org.models import Company, Employee
 from salesdesk.org.versions import is_org_admin
 
-from .. import scenes, selectors, services
+from .. import registry, scenes, selectors, services
 from ..forms import (
     BatchForm,
     ContactForm,
@@ -274,6 +274,8 @@ def _render_detail(request, customer, *, followup_form=None, contact_form=None, 
         "contacts": contacts,
         "collaborators": collaborators,
         **_timeline_page(customer, user),
+        # What sales, finance … show of the business done with the customer, within the viewer's scope.
+        "business": registry.sections_for(request, customer, user),
         "can_change": can_change,
         "manages": manages_customers(user),
         "claim_refusal": services.claim_refusal(customer=customer, by=request.actor.employee) if customer.owner_id is None

@@ -21,7 +21,7 @@ from salesdesk.org.models import Employee
 
 from .. import selectors, visit_plans
 from ..forms import VisitPlanForm
-from ..models import VisitPlan
+from ..models import Customer, VisitPlan
 from .customers import _back, manages_customers
 
 PICK_LIMIT = 20
@@ -39,6 +39,16 @@ def customer_pick(request):
                     "label": " · ".join(filter(None, [row.name, row.city, row.owner.name if row.owner else ""]))}
                    for row in rows]
     return JsonResponse({"results": results, "empty": _("No customer found")})
+
+
+@login_required
+def contact_options(request):
+    """The <option>s of one customer's contact persons (`?customer=`), for a document form's contact
+    list when its customer is chosen (htmx); only the blank option while none is chosen."""
+    chosen = request.GET.get("customer", "")
+    customer = get_scoped_or_404(Customer, request.user, pk=int(chosen)) if chosen.isdigit() else None
+    contacts = list(customer.contacts.all()) if customer is not None else []
+    return render(request, "customers/_contact_options.html", {"contacts": contacts})
 
 
 def _week_url(monday: datetime.date, who: Employee | None = None, mine: bool = True) -> str:

@@ -1,5 +1,7 @@
 """{% order_credit order %}: the order page's credit box — the customer's credit, whether the next step
-is blocked, and the override requests — without the sales views knowing about finance."""
+is blocked, and the override requests — without the sales views knowing about finance.
+{% contract_payment_plan contract %}: the contract page's payment plan with what each installment was
+paid, directly or through the invoices of the contract's orders (installments.py)."""
 
 from decimal import Decimal
 
@@ -9,6 +11,7 @@ from salesdesk.sales import gates
 from salesdesk.sales.models import SalesOrder
 
 from .. import credit
+from ..installments import payment_plan
 from ..models import CreditOverride, CreditProfile
 
 register = template.Library()
@@ -45,3 +48,9 @@ def order_credit(context, order):
         "overrides": CreditOverride.objects.filter(order=order).select_related("requested_by"),
         "actions": CreditOverride.Action.choices, "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("finance/_payment_plan.html")
+def contract_payment_plan(contract):
+    """The contract was read through the data scope by its page; the money comes with it."""
+    return {"contract": contract, "plan": payment_plan(contract)}

@@ -157,7 +157,8 @@ def test_saving_a_raise_on_the_page_says_it_waits_for_approval(checkers, deal, c
     client.force_login(org.people["checker"].user)
 
     response = client.post(reverse("finance:credit_profile", args=[customer.pk]), {
-        "level": "A", "policy": "credit", "limit": "900000", "payment_days": "30", "note": ""}, follow=True)
+        "level": "A", "policy": "credit", "limit": "900000", "payment_days": "30", "note": ""}, follow=True,
+        HTTP_ACCEPT_LANGUAGE="en")
 
     assert "waits for approval" in response.content.decode()
     assert profile_of(customer) is None

@@ -71,14 +71,16 @@ def invoice_new(request, order: int):
         else:
             messages.success(request, _("Invoice request %(number)s drafted.") % {"number": invoice.number})
             return redirect("finance:invoice", pk=invoice.pk)
+    # The buyer's details start from the customer's invoicing profile, reached through the order in scope.
     return render(request, "finance/invoice_form.html", {"order": order, "lines": lines, "posted": request.POST,
-                                                         "kinds": Invoice.Kind.choices})
+                                                         "kinds": Invoice.Kind.choices,
+                                                         "buyer": invoicing.buyer_details(order.customer)})
 
 
 @login_required
 def invoice_detail(request, pk: int):
-    invoice = get_scoped_or_404(Invoice.objects.select_related("order", "customer", "requested_by", "checked_by"),
-                                request.user, pk=pk)
+    invoice = get_scoped_or_404(Invoice.objects.select_related("order", "customer", "requested_by", "checked_by",
+                                                               "buyer_verified_by"), request.user, pk=pk)
     me = scope_for(request.user).employee_id
     today = timezone.localdate()
     receivable = invoice.status in RECEIVABLE

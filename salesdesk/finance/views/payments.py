@@ -4,8 +4,6 @@ through the data scope."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +20,7 @@ from salesdesk.sales.models import Installment
 from .. import payments
 from ..capabilities import CONFIRM_PAYMENTS
 from ..forms import PaymentForm
+from ..installments import open_amounts
 from ..models import Allocation, Invoice, Payment
 from ..selectors import payments_for
 from .invoices import amount_from, errors
@@ -65,10 +64,10 @@ def _open_targets(payment: Payment):
     installments = list(Installment.objects.filter(contract__customer_id=payment.customer_id,
                                                    contract__status__in=["active", "completed"])
                         .select_related("contract").order_by("due_on", "pk"))
-    paid = payments.installment_paid([item.pk for item in installments])
+    still_open = open_amounts(installments)  # less what the contract's invoices have brought in
     open_installments = []
     for item in installments:
-        item.open_amount = item.amount - paid.get(item.pk, Decimal(0))
+        item.open_amount = still_open[item.pk]
         if item.open_amount > 0:
             open_installments.append(item)
     return invoices, open_installments

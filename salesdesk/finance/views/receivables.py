@@ -38,7 +38,7 @@ def _aging_workbook(result: receivables.Aging) -> bytes:
     sheet = book.active
     sheet.title = _("Aging")[:31]
     sheet.append([str(receivables.GROUPS[result.group][2]), *[str(bucket.label) for bucket in receivables.BUCKETS],
-                  _("Total")])
+                  _("Outstanding")])
     for row in [*result.rows, result.totals]:
         sheet.append([neutralise(row.name), *[row.buckets[bucket.key] for bucket in receivables.BUCKETS], row.total])
     for column in sheet.iter_cols(min_col=2):

@@ -358,7 +358,8 @@ def test_apply_org_changes_records_itself_as_the_actor(company):
 def login_table(output):
     lines = output.splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith("username"))
-    return lines[start:]
+    end = next((n for n, line in enumerate(lines) if line.startswith("Who does which step")), len(lines))
+    return [line for line in lines[start:end] if line.strip()]
 
 
 def test_demo_setup_twice_loads_once_keeps_one_admin_and_prints_the_log_ins_both_times():

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from salesdesk.audit import selectors as audit_selectors
 from salesdesk.core.scope import MODULES, ScopeLevel, get_scoped_or_404, scope_for
@@ -46,7 +47,7 @@ def chart(request):
 def _chart_labels() -> dict:
     """Texts the chart script shows, in the user's language."""
     return {
-        "planned": str(_("Planned")), "filled": str(_("Filled")), "vacant": str(_("Vacant")),
+        "planned": pgettext("headcount", "Planned"), "filled": str(_("Filled")), "vacant": str(_("Vacant")),
         "full": str(_("Fully staffed")), "over": str(_("Over headcount")),
         "positions": str(_("Positions")), "own": str(_("This department")),
         "total": str(_("With sub-departments")), "no_positions": str(_("No positions")),

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.scope import get_scoped_or_404
@@ -69,7 +69,7 @@ def snapshot_outline(snapshot: dict) -> list[dict]:
 
 GRADES = dict(Grade.choices)
 POSITION_FIELDS = [
-    ("title", gettext_lazy("title")), ("department", gettext_lazy("department")),
+    ("title", pgettext_lazy("position", "title")), ("department", gettext_lazy("department")),
     ("reports_to", gettext_lazy("reports to")), ("headcount", gettext_lazy("headcount")),
     ("grade", gettext_lazy("grade")), ("is_department_head", gettext_lazy("heads the department")),
     ("duties", gettext_lazy("duties")), ("scopes", gettext_lazy("data scope")),

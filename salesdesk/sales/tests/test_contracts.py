@@ -206,3 +206,15 @@ def test_the_api_gives_a_contract_with_its_payment_terms_to_those_in_scope(org, 
     outsider = account_services.create_api_token(user=org.user("outsider"), name="t")[1]
     assert Client().get(f"/api/v1/contracts/{made.pk}/", HTTP_AUTHORIZATION=f"Bearer {outsider}").status_code == 404
     assert Client().get("/api/v1/contracts/", HTTP_AUTHORIZATION=f"Bearer {outsider}").json()["count"] == 0
+
+
+def test_the_quotations_terms_become_the_contracts_terms(org, deal):
+    quotation = quotations.create_quotation(
+        by=org.people["owner"], customer=deal["customer"], lines=[LineInput(deal["sbs"], Decimal("2"))],
+        valid_until=START + datetime.timedelta(days=30), quoted_on=START,
+        terms="款到发货；岳阳仓库交货；报价含13%增值税")
+    quotations.send_quotation(quotation=quotation, by=org.people["owner"])
+
+    made = contracts.contract_from_quotation(quotation=quotation, by=org.people["owner"], starts_on=START)
+
+    assert made.terms == "款到发货；岳阳仓库交货；报价含13%增值税"

@@ -73,7 +73,9 @@ def test_the_price_lookup_answers_the_customers_price(org):
     customer = customer_services.create_customer(company=org.company, by=owner, owner=owner, name="甲公司")
     body = client_for(org, "owner").get(f"/sales/prices/?product={product.pk}&customer={customer.pk}").json()
     assert body["prices"][str(product.pk)]["price"] == "100.0000"
-    assert body["prices"][str(product.pk)]["floor"] == "90.0000"
+    assert body["prices"][str(product.pk)]["floor"] is None  # a rep is not told the floor …
+    clerk = client_for(org, "clerk").get(f"/sales/prices/?product={product.pk}").json()
+    assert clerk["prices"][str(product.pk)]["floor"] == "90.0000"  # … the pricing clerk is
     # Someone who cannot see the customer cannot ask for its prices.
     assert client_for(org, "outsider").get(f"/sales/prices/?product={product.pk}&customer={customer.pk}").status_code == 404
 

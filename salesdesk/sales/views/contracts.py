@@ -97,13 +97,12 @@ def contract_edit(request, pk: int | None = None):
 @login_required
 def contract_detail(request, pk: int):
     contract = get_scoped_or_404(Contract.objects.select_related("customer", "owner", "quotation"), request.user, pk=pk)
-    installments = list(contract.installments.all())
+    # The payment plan, with what each installment was paid, is finance's {% contract_payment_plan %}.
     return render(request, "sales/contract_detail.html", {
         **page_context(request, contract,
                        attachments=contract.attachments.defer("content").select_related("uploaded_by"),
                        attach_url=reverse("sales:contract_attach", args=[contract.pk])),
-        "contract": contract, "lines": contract.lines.select_related("product"), "installments": installments,
-        "planned": sum((item.amount for item in installments), 0),
+        "contract": contract, "lines": contract.lines.select_related("product"),
     })
 
 

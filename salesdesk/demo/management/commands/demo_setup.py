@@ -48,10 +48,12 @@ class Command(OrgCommand):
         self.stdout.write(f"Open {URL} and log in as one of:")
         self.stdout.write("")
         self.stdout.write(_table(demo_logins(company)))
-        self.stdout.write("")
-        self.stdout.write("Who does which step (a rep of the Nanjing office sells):")
-        self.stdout.write("")
-        self.stdout.write(_table(who_does_what(company, rep=_holder(company, "nanjing-rep"))))
+        steps = who_does_what(company, rep=_holder(company, "nanjing-rep"))
+        if len(steps) > 1:
+            self.stdout.write("")
+            self.stdout.write("Who does which step (a rep of the Nanjing office sells):")
+            self.stdout.write("")
+            self.stdout.write(_table(steps))
 
 
 def _holder(company, position_code: str) -> Employee:
