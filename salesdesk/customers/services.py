@@ -412,6 +412,18 @@ def verify_invoicing_profile(*, customer: Customer, by: Employee) -> InvoicingPr
 # --- follow-ups -------------------------------------------------------------------------------
 
 
+def keeps_the_customer(employee: Employee, customer: Customer) -> bool:
+    """Whether a follow-up by `employee` counts as the customer being looked after — what resets
+    the pool's clock (掉保): the owner's own, or his sales line's (a superior calling on the
+    customer). A service call, a clerk's note or a colleague's visit is recorded and shown, but
+    does not keep a customer the owner neglects."""
+    from salesdesk.org.selectors import leads
+
+    if customer.owner_id is None or employee.pk == customer.owner_id:
+        return True
+    return leads(employee, customer.owner)
+
+
 @transaction.atomic
 def record_followup(*, by: Employee, content: str, customer: Customer | None = None, lead: Lead | None = None,
                     method: str = FollowUp.Method.PHONE, at=None, result: str = "", contact: Contact | None = None,
@@ -434,12 +446,13 @@ def record_followup(*, by: Employee, content: str, customer: Customer | None = N
     followup.save()
     if customer is not None:
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        if customer.last_followup_at is None or at >= customer.last_followup_at:
-            customer.last_followup_at = at
-            customer.next_followup_on = next_followup_on
+        if keeps_the_customer(by, customer):
+            if customer.last_followup_at is None or at >= customer.last_followup_at:
+                customer.last_followup_at = at
+                customer.next_followup_on = next_followup_on
+            customer.pool_warned_on = None
         if method in (FollowUp.Method.VISIT, FollowUp.Method.WALK_IN):
-            customer.visits += 1
-        customer.pool_warned_on = None
+            customer.visits += 1  # a visit is a visit, whoever made it
         customer.save()
         from .visit_plans import fulfil
 

@@ -27,6 +27,18 @@ def subordinate_positions(position: Position):
     return Position.objects.filter(line_path__startswith=position.line_path).exclude(pk=position.pk)
 
 
+def leads(employee: Employee, other: Employee) -> bool:
+    """Whether `employee` holds a post above one of `other`'s in the reporting line (his superior,
+    or the superior's superior …)."""
+    own = [path for path in Position.objects.filter(
+        assignments__employee=employee, assignments__ended_on__isnull=True).values_list("line_path", flat=True) if path]
+    if not own:
+        return False
+    theirs = Position.objects.filter(assignments__employee=other, assignments__ended_on__isnull=True)
+    return any(path != mine and path.startswith(mine) for path in theirs.values_list("line_path", flat=True)
+               for mine in own)
+
+
 def department_subtree(department: Department):
     return Department.objects.filter(path__startswith=department.path)
 
