@@ -33,9 +33,22 @@ class CustomersConfig(AppConfig):
 
         add(MenuItem(key="customers", group="customers", label=_("Customers"), url_name="customers:list", icon="building", order=3))
         add(MenuItem(key="leads", group="customers", label=_("Leads"), url_name="customers:leads", icon="funnel", order=4))
-        add(MenuItem(key="visitors", group="customers", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6))
+        add(MenuItem(key="visitors", group="customers", label=_("Visitors"), url_name="customers:visitors", icon="door-open", order=6,
+                     visible=_receives_visitors))
         add(MenuItem(key="pool", group="customers", label=_("Customer pool"), url_name="customers:pool", icon="water", order=5))
 
         from . import api
 
         resources.register(api.RESOURCES)
+
+
+def _receives_visitors(request) -> bool:
+    """The visitor pages are offered to the people of a sales site: whoever registers visitors or
+    takes a step of the register (their duties say so; no query beyond the actor's own)."""
+    from .capabilities import ANALYSE_VISITORS, COLLECT_VISITORS, RECEIVE_VISITORS, REGISTER_VISITORS
+
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        return False
+    return actor.is_superuser or any(actor.can(capability) for capability in (
+        REGISTER_VISITORS, COLLECT_VISITORS, ANALYSE_VISITORS, RECEIVE_VISITORS))

@@ -51,6 +51,11 @@ class CustomerForm(CompanyChoices, BootstrapForm):
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit(company)
+        from .visitors import receives_visitors
+
+        if not receives_visitors(company.pk):  # a buyer's unit type and budget: property sales only
+            for name in ("intended_unit", "budget"):
+                self.fields.pop(name)
 
     def clean_tags(self):
         text = self.cleaned_data.get("tags") or ""

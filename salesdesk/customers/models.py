@@ -645,6 +645,10 @@ class VisitorDay(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     site = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("sales site"))
     day = models.DateField(_("day"))
+    # The team leader (组长) whose team's entries it holds: one register per 组长 per day. Empty for
+    # a site without team leaders, whose one register a day the site secretary takes directly.
+    leader = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("team leader"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     analysis = models.TextField(_("analysis"), blank=True)
     collected_by = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -657,7 +661,12 @@ class VisitorDay(models.Model):
         verbose_name = _("visitor register")
         verbose_name_plural = _("visitor registers")
         ordering = ["-day", "site"]
-        constraints = [models.UniqueConstraint(fields=["site", "day"], name="visitor_day_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "day", "leader"], condition=models.Q(leader__isnull=False),
+                                    name="visitor_day_per_leader"),
+            models.UniqueConstraint(fields=["site", "day"], condition=models.Q(leader__isnull=True),
+                                    name="visitor_day_without_leader"),
+        ]
 
     def __str__(self):
-        return f"{self.site} {self.day}"
+        return f"{self.site} {self.day}" + (f" · {self.leader}" if self.leader_id else "")

@@ -69,14 +69,20 @@ register(Queue(
 
 
 def visitor_registers_waiting(user):
-    """Day registers (before today) of the sites whose visitors I see, waiting for the step my
-    level takes (collect, analyse, receive)."""
-    from .models import VisitorDay, VisitorRegistration
-    from .visitors import may_hand_up
+    """Day registers (before today) waiting for the step my duties take at their site (collect my
+    team's, analyse my site's, receive for planning)."""
+    from salesdesk.core.access import actor_of
 
-    sites = VisitorRegistration.objects.restrict(user).values("site_id")
-    days = VisitorDay.objects.restrict(user).filter(site_id__in=sites, day__lt=timezone.localdate()).exclude(
-        status=VisitorDay.Status.RECEIVED)
+    from .models import VisitorDay
+    from .visitors import STEP_CAPABILITIES, may_hand_up
+
+    actor = actor_of(user)
+    steps = [status for status, capability in STEP_CAPABILITIES.items() if actor.can(capability)]
+    if not steps:
+        return []
+    waiting = [status for status, following in VisitorDay.NEXT.items() if following in steps]
+    days = (VisitorDay.objects.restrict(user).filter(day__lt=timezone.localdate(), status__in=waiting)
+            .select_related("site").order_by("day", "pk")[:200])
     return [day for day in days if may_hand_up(user, day)]
 
 

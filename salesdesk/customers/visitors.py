@@ -3,8 +3,9 @@
 A walk-in or call is registered with the consultant whose turn it is (the rotation proposes the
 one after whoever received the last walk-in; the registrar may choose another). A visitor whose
 mobile matches a customer is marked returning and counted on that customer. Each site's day
-register is handed up: the team leader collects it, the site secretary (女专) analyses it, the
-planning department receives it — one explicit state after the other.
+register is handed up: the team leader collects his team's (one register per 组长 per day), the
+site secretary (女专) analyses it, the planning department receives it — one explicit state after
+the other, each taken by the duty at that site (customers.capabilities), not by whoever sees much.
 """
 
 from __future__ import annotations
@@ -21,7 +22,23 @@ from django.utils.translation import gettext as _
 from salesdesk.org.models import Department, Employee
 
 from . import matching, services
+from .capabilities import ANALYSE_VISITORS, COLLECT_VISITORS, RECEIVE_VISITORS, REGISTER_VISITORS
 from .models import Contact, Customer, RotationMember, VisitorDay, VisitorRegistration
+
+VISITOR_CAPABILITIES = (REGISTER_VISITORS, COLLECT_VISITORS, ANALYSE_VISITORS, RECEIVE_VISITORS)
+
+
+def receives_visitors(company_id: int | None) -> bool:
+    """Whether the company sells at sales sites that register visitors (a property developer's
+    案场): its chart gives someone a step of the visitor register, or a site has a rotation. Only
+    such a company is offered the visitor pages and the buyers' fields (unit type, budget)."""
+    from salesdesk.org.models import Duty
+
+    if company_id is None:
+        return False
+    return (Duty.objects.filter(position__company_id=company_id, position__is_active=True,
+                                capability__in=VISITOR_CAPABILITIES).exists()
+            or RotationMember.objects.filter(site__company_id=company_id, is_active=True).exists())
 
 
 def rotation(site: Department) -> list[RotationMember]:
@@ -51,8 +68,36 @@ def set_rotation(*, site: Department, employees: list[Employee]) -> None:
                                                 defaults={"turn": turn, "is_active": True})
 
 
-def day_register(site: Department, day: datetime.date) -> VisitorDay:
-    register, _created = VisitorDay.objects.get_or_create(site=site, day=day,
+def _site_holders(site: Department, capability: str):
+    """Active people holding, at the site or below it, a post whose duties carry `capability`."""
+    return Employee.objects.filter(
+        status=Employee.Status.ACTIVE, assignments__ended_on__isnull=True,
+        assignments__position__department__path__startswith=site.path,
+        assignments__position__duties__capability=capability).distinct()
+
+
+def leader_for(site: Department, receptionist: Employee) -> Employee | None:
+    """The 组长 whose register takes what `receptionist` receives: himself if he collects at this site,
+    else the holder of the nearest post above his that does (a post held by two: the first of them).
+    None where the site has no team leader above him."""
+    from salesdesk.org.models import Position
+
+    leaders = _site_holders(site, COLLECT_VISITORS)
+    if leaders.filter(pk=receptionist.pk).exists():
+        return receptionist
+    own = Position.objects.filter(assignments__employee=receptionist, assignments__ended_on__isnull=True,
+                                  department__path__startswith=site.path).order_by("pk").first()
+    post = own.reports_to if own else None
+    while post is not None:
+        holder = leaders.filter(assignments__position=post, assignments__ended_on__isnull=True).order_by("pk").first()
+        if holder is not None:
+            return holder
+        post = post.reports_to
+    return None
+
+
+def day_register(site: Department, day: datetime.date, leader: Employee | None = None) -> VisitorDay:
+    register, _created = VisitorDay.objects.get_or_create(site=site, day=day, leader=leader,
                                                           defaults={"company_id": site.company_id})
     return register
 
@@ -63,13 +108,13 @@ def register_visitor(*, site: Department, by: Employee | None, kind: str = Visit
                      party_size: int = 1, channel=None, needs: str = "", intended_unit: str = "",
                      budget=None) -> VisitorRegistration:
     visited_at = visited_at or timezone.now()
-    register = day_register(site, timezone.localdate(visited_at))
-    if register.status != VisitorDay.Status.OPEN:
-        raise ValidationError(_("The register of %(day)s has been handed up; it takes no more entries.")
-                              % {"day": register.day.isoformat()})
     receptionist = receptionist or next_in_turn(site) or by
     if receptionist is None:
         raise ValidationError(_("Nobody is on the reception rotation of this site."))
+    register = day_register(site, timezone.localdate(visited_at), leader_for(site, receptionist))
+    if register.status != VisitorDay.Status.OPEN:
+        raise ValidationError(_("The register of %(day)s has been handed up; it takes no more entries.")
+                              % {"day": register.day.isoformat()})
     if not (name.strip() or mobile.strip()):
         raise ValidationError(_("Give the visitor's name or mobile."))
     if party_size < 1:
@@ -107,25 +152,32 @@ def convert_visitor(*, registration: VisitorRegistration, by: Employee | None) -
     return customer
 
 
-# Which customers-module levels may take each step: the team leader (subordinates) collects, the
-# site secretary (own department) analyses, planning (everything) receives.
-STEP_LEVELS = {
-    VisitorDay.Status.COLLECTED: {"subordinates", "department", "department_tree", "departments", "all"},
-    VisitorDay.Status.ANALYSED: {"department", "department_tree", "departments", "all"},
-    VisitorDay.Status.RECEIVED: {"all"},
+# Who takes each step, at which site: the register's own 组长 collects (anyone who collects at the
+# site, for a register without one), the site's 女专/副专 analyses, planning receives every site's.
+STEP_CAPABILITIES = {
+    VisitorDay.Status.COLLECTED: COLLECT_VISITORS,
+    VisitorDay.Status.ANALYSED: ANALYSE_VISITORS,
+    VisitorDay.Status.RECEIVED: RECEIVE_VISITORS,
 }
 
 
 def may_hand_up(user, register: VisitorDay) -> bool:
-    from salesdesk.core.scope import scope_for
+    from salesdesk.core.access import actor_of
 
     following = VisitorDay.NEXT.get(register.status)
     if following is None:
         return False
-    scope = scope_for(user)
-    if scope.is_admin:
+    actor = actor_of(user)
+    if actor.is_superuser:
         return True
-    return any(position.scope_level("customers") in STEP_LEVELS[following] for position in scope.positions)
+    employee = actor.employee
+    if employee is None or employee.company_id != register.company_id or not actor.can(STEP_CAPABILITIES[following]):
+        return False
+    if following == VisitorDay.Status.RECEIVED:
+        return True
+    if following == VisitorDay.Status.COLLECTED and register.leader_id is not None:
+        return register.leader_id == employee.pk
+    return _site_holders(register.site, STEP_CAPABILITIES[following]).filter(pk=employee.pk).exists()
 
 
 @transaction.atomic

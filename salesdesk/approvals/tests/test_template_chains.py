@@ -49,7 +49,7 @@ def route(company, document_type, submitter_code, amount, **facts) -> list[tuple
     return walked
 
 
-REPS = {"fmcg-brand": "rep-north", "industrial": "nanjing-rep", "real-estate": "site-sales",
+REPS = {"fmcg-brand": "rep-north", "industrial": "nanjing-rep", "real-estate": "team-a-sales",
         "sales-company": "sales-rep", "standard-sales": "jiangsu-rep"}
 FINANCE = {"finance-manager", "accounts-manager", "finance-audit-head", "finance-specialist"}
 

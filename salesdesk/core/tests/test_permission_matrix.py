@@ -121,6 +121,9 @@ def world(small_org):
                                           rows=1, rejected_file=b"PK")
     order_import = ImportJob.objects.create(company=org.company, kind="orders", created_by=owner, file_name="历史订单.csv",
                                             content="原单号\nA-1\n".encode(), mapping={"0": "number"}, rows=1)
+    # The Shanghai office manager is the 组长 of its site: he collects its visitor register.
+    services.set_duties(position=org.positions["sh-mgr"], duties=[
+        {"text": "收齐组员的来访记录", "queue": "visitor_registers", "capability": "collect_visitor_registers"}])
     visitors.set_rotation(site=org.departments["shanghai"], employees=[owner, teammate])
     visitor = visitors.register_visitor(site=org.departments["shanghai"], by=owner, name="来访客人", receptionist=owner)
     from salesdesk.customers.visit_plans import plan_visit
@@ -530,8 +533,8 @@ ROWS = [
     Row("customers:rotation", only({"administrator": 200}, 404), args=lambda w: [w.org.departments["shanghai"].pk]),
     Row("customers:visitor_convert", {**CHANGES_CUSTOMER, **{r: 302 for r in CHANGERS}}, method="post",
         args=lambda w: [w.visitor.pk]),
-    # Handing up the day's register: the team leader's step needs more than own records.
-    Row("customers:visitor_hand_up", only({"superior": 302, "administrator": 302}, 404), method="post",
+    # Handing up the day's register: only the team leader of the site collects it (not a wide scope).
+    Row("customers:visitor_hand_up", only({"superior": 302}, 404), method="post",
         args=lambda w: [w.visitor_day.pk]),
     Row("customers:leads", everyone(200)),
     Row("customers:lead_create", everyone(200)),

@@ -23,7 +23,8 @@ def site(db):
     company = orgfile.load_org(data=orgfile.load_template("real-estate"), demo_people=True)
     services.ensure_defaults(company=company)
     site = Department.objects.get(company=company, code="site")
-    sellers = list(Employee.objects.filter(assignments__position__code="site-sales").order_by("pk"))
+    sellers = list(Employee.objects.filter(assignments__position__code__in=["team-a-sales", "team-b-sales"])
+                   .order_by("pk"))
     visitors.set_rotation(site=site, employees=sellers)
     return site
 
@@ -32,8 +33,9 @@ def person(username):
     return Employee.objects.get(user__username=username)
 
 
-def sellers():
-    return list(Employee.objects.filter(assignments__position__code="site-sales").order_by("pk"))
+def sellers(team=None):
+    codes = [f"team-{team}-sales"] if team else ["team-a-sales", "team-b-sales"]
+    return list(Employee.objects.filter(assignments__position__code__in=codes).order_by("pk"))
 
 
 def test_the_rotation_proposes_each_consultant_in_turn_for_walk_ins(site):
@@ -46,7 +48,7 @@ def test_the_rotation_proposes_each_consultant_in_turn_for_walk_ins(site):
 
     assert (a.receptionist, b.receptionist) == (first, second)
     assert call.receptionist == second  # a call is taken by whoever is next, and does not use up the turn
-    assert visitors.next_in_turn(site) == first
+    assert visitors.next_in_turn(site) == sellers()[2]  # the walk-ins went to the first two
 
 
 def test_a_known_mobile_is_a_returning_visitor_counted_on_the_customer(site):
@@ -75,13 +77,14 @@ def test_a_visitor_converts_into_an_individual_customer_of_the_consultant(site):
 
 def test_the_day_register_goes_up_step_by_step_and_then_takes_no_entries(site):
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    visitors.register_visitor(site=site, by=None, name="周先生", visited_at=yesterday)
+    seller = sellers("a")[0]
+    visitors.register_visitor(site=site, by=None, name="周先生", visited_at=yesterday, receptionist=seller)
     register = VisitorDay.objects.get(site=site)
-    leader, secretary, planner = person("team-leader-1"), person("site-secretary-1"), person("planning-supervisor-1")
-    seller = sellers()[0]
+    leader, secretary, planner = person("team-a-leader-1"), person("site-secretary-1"), person("planning-supervisor-1")
 
+    assert register.leader == leader
     assert not visitors.may_hand_up(seller.user, register)
-    assert [len(visitor_registers_waiting(p.user)) for p in (leader, secretary, planner)] == [1, 1, 1]
+    assert [len(visitor_registers_waiting(p.user)) for p in (leader, secretary, planner)] == [1, 0, 0]
     register = visitors.hand_up(register=register, by=leader)
     assert not visitors.may_hand_up(leader.user, register)
     with pytest.raises(ValidationError):
@@ -93,7 +96,36 @@ def test_the_day_register_goes_up_step_by_step_and_then_takes_no_entries(site):
     assert (register.status, register.collected_by, register.analysed_by, register.received_by) == (
         "received", leader, secretary, planner)
     with pytest.raises(ValidationError):
-        visitors.register_visitor(site=site, by=None, name="迟到的", visited_at=yesterday)
+        visitors.register_visitor(site=site, by=None, name="迟到的", visited_at=yesterday, receptionist=seller)
+
+
+def test_each_team_leader_has_one_register_a_day_and_collects_only_his_own(site):
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    for seller in sellers():
+        visitors.register_visitor(site=site, by=None, name="访客", visited_at=yesterday, receptionist=seller)
+    leader_a, leader_b = person("team-a-leader-1"), person("team-b-leader-1")
+
+    registers = {register.leader: register for register in VisitorDay.objects.filter(site=site)}
+    assert set(registers) == {leader_a, leader_b}
+    assert registers[leader_a].pk != registers[leader_b].pk
+    assert visitors.may_hand_up(leader_a.user, registers[leader_a])
+    assert not visitors.may_hand_up(leader_a.user, registers[leader_b])
+    assert [register.leader for register in visitor_registers_waiting(leader_b.user)] == [leader_b]
+
+
+def test_a_wide_scope_takes_no_step_only_the_duty_at_the_site_does(site):
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    visitors.register_visitor(site=site, by=None, name="访客", visited_at=yesterday, receptionist=sellers("a")[0])
+    register = VisitorDay.objects.get(site=site)
+    director = person("marketing-director-1")  # sees every customer, holds none of the three duties
+
+    assert not visitors.may_hand_up(director.user, register)
+    assert visitor_registers_waiting(director.user) == []
+    register = visitors.hand_up(register=register, by=person("team-a-leader-1"))
+    # The planning supervisor receives, but does not analyse in the site secretary's place.
+    assert not visitors.may_hand_up(person("planning-supervisor-1").user, register)
+    assert visitors.may_hand_up(person("site-secretary-1").user, register)
+    assert visitors.may_hand_up(person("deputy-project-manager-1").user, register)
 
 
 def test_registrations_roll_up_seller_to_team_leader_to_site_and_planning(site):
@@ -105,7 +137,9 @@ def test_registrations_roll_up_seller_to_team_leader_to_site_and_planning(site):
         return set(VisitorRegistration.objects.restrict(person(username).user).values_list("name", flat=True))
 
     assert seen(first.user.username) == {"甲"}
-    assert seen("team-leader-1") == seen("site-secretary-1") == seen("planning-supervisor-1") == {"甲", "乙"}
+    assert seen("site-secretary-1") == seen("planning-supervisor-1") == {"甲", "乙"}
+    leader = visitors.leader_for(site, first)
+    assert seen(leader.user.username) >= {"甲"}
     assert mine.pk
 
 
@@ -140,3 +174,20 @@ def test_the_site_manager_numbers_the_rotation_and_others_cannot(site):
 
     assert refused.status_code == 404 and response.status_code == 302
     assert [member.employee for member in visitors.rotation(site)] == [second, first]
+
+
+def test_only_a_company_selling_at_sites_is_offered_the_visitor_pages_and_the_buyers_fields(site):
+    from salesdesk.customers.forms import CustomerForm
+
+    industrial = orgfile.load_org(data=orgfile.load_template("industrial"), demo_people=True)
+    rep = Employee.objects.get(user__username="nanjing-rep-1")
+    consultant = sellers("a")[0]
+
+    for employee, offered in ((consultant, True), (rep, False)):
+        client = Client()
+        client.force_login(employee.user)
+        home = client.get("/").content.decode()
+        assert ('data-nav="visitors"' in home) is offered, employee.user.username
+        fields = CustomerForm(company=employee.company).fields
+        assert ("intended_unit" in fields and "budget" in fields) is offered
+    assert industrial.pk != site.company_id

@@ -73,18 +73,21 @@ def visitor_register(request):
     day = parse_date(request.GET.get("day", "")) or timezone.localdate()
     context = {"sites": sites, "site": site, "day": day}
     if site is not None:
-        register = VisitorDay.objects.filter(site=site, day=day).first()
+        registers = list(VisitorDay.objects.filter(site=site, day=day).select_related("leader", "site")
+                         .order_by("leader__name", "pk"))
+        for register in registers:  # one per 组长: each with the step its reader may take
+            register.may_hand_up = visitors.may_hand_up(request.user, register)
+            register.next_status = (VisitorDay.Status(VisitorDay.NEXT[register.status]).label
+                                    if register.status in VisitorDay.NEXT else "")
         entries = (VisitorRegistration.objects.restrict(request.user).filter(site=site, visited_at__date=day)
                    .select_related("receptionist", "channel", "customer"))
         proposed = visitors.next_in_turn(site)
         context.update({
-            "register": register, "entries": entries, "proposed": proposed,
+            "registers": registers, "entries": entries, "proposed": proposed,
+            "taking_entries": not registers or any(r.status == VisitorDay.Status.OPEN for r in registers),
             "form": RegisterForm(site=site, initial={"receptionist": proposed}),
             "rotation": visitors.rotation(site),
             "may_manage_rotation": visitors.may_manage_rotation(request.user, site),
-            "may_hand_up": register is not None and visitors.may_hand_up(request.user, register),
-            "next_status": VisitorDay.Status(VisitorDay.NEXT[register.status]).label
-            if register is not None and register.status in VisitorDay.NEXT else "",
         })
     return render(request, "customers/visitors.html", context)
 
