@@ -5,7 +5,8 @@ contract and submits it for 合同评审 — the reviewers the template's chain 
 holder of the shipping duty ships it; the rep asks for the invoice and the invoice checker (a second
 person) issues it; the rep registers the customer's money and finance confirms and allocates it. The
 order, shipment and invoice are booked in the rep's own office. (The industrial template's longer
-walk, with a price below the floor and a credit override, is test_quote_to_contract.)"""
+walk, with a price below the floor and a credit override, is test_quote_to_contract; the real-estate
+site, which sells units rather than shipments, has its own walk below.)"""
 
 import datetime
 from decimal import Decimal
@@ -28,6 +29,7 @@ from .conftest import login
 PASSWORD = orgfile.DEMO_PASSWORD
 # (template, the rep who sells, the words that name legal and finance among the contract's reviewers)
 TEMPLATES = [
+    ("industrial", "nanjing-rep-1", ("法务", "账务")),
     ("standard-sales", "jiangsu-rep-1", ("法务", "财务")),
     ("fmcg-brand", "rep-north-1", ("财务",)),
     ("sales-company", "sales-rep-1", ("法务", "财核")),
