@@ -70,3 +70,25 @@ def test_the_online_sales_rep_finds_the_reps_to_hand_enquiries_to(company):
     found = client.get("/org/people/pick/", {"q": rep.name}).json()["results"]
 
     assert [row["id"] for row in found] == [rep.pk]
+
+
+SERVICE = {"standard-sales": ["service-info-clerk", "complaint-officer"], "industrial": ["cs-rep", "cs-manager"],
+           "fmcg-brand": ["csr-orders"], "real-estate": ["cs-specialist"]}
+REPS = {"standard-sales": "jiangsu-rep", "industrial": "nanjing-rep", "fmcg-brand": "rep-north",
+        "real-estate": "team-a-sales"}
+
+
+@pytest.mark.parametrize("code", sorted(SERVICE))
+def test_service_staff_read_the_files_of_the_customers_they_serve(code):
+    from salesdesk.customers import services
+
+    company = orgfile.load_org(data=orgfile.load_template(code), demo_people=True)
+    rep = person(company, REPS[code])
+    customer = services.create_customer(company=company, by=rep, owner=rep, name="售后服务的客户")
+
+    for position in SERVICE[code]:
+        staff = person(company, position)
+        assert Customer.objects.restrict(staff.user).filter(pk=customer.pk).exists(), position
+        page = Client()
+        page.force_login(staff.user)
+        assert page.get(f"/customers/{customer.pk}/").status_code == 200, position
