@@ -191,3 +191,12 @@ def test_only_a_company_selling_at_sites_is_offered_the_visitor_pages_and_the_bu
         fields = CustomerForm(company=employee.company).fields
         assert ("intended_unit" in fields and "budget" in fields) is offered
     assert industrial.pk != site.company_id
+
+
+def test_visitors_are_registered_on_todays_page_only(site):
+    client = Client()
+    client.force_login(person("site-secretary-1").user)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+
+    assert 'id="visitor-form"' in client.get(reverse("customers:visitors")).content.decode()
+    assert 'id="visitor-form"' not in client.get(reverse("customers:visitors"), {"day": yesterday}).content.decode()

@@ -84,7 +84,9 @@ def visitor_register(request):
         proposed = visitors.next_in_turn(site)
         context.update({
             "registers": registers, "entries": entries, "proposed": proposed,
-            "taking_entries": not registers or any(r.status == VisitorDay.Status.OPEN for r in registers),
+            # Entries are made as they happen (visited now): only today's page takes them.
+            "taking_entries": day == timezone.localdate() and (
+                not registers or any(r.status == VisitorDay.Status.OPEN for r in registers)),
             "form": RegisterForm(site=site, initial={"receptionist": proposed}),
             "rotation": visitors.rotation(site),
             "may_manage_rotation": visitors.may_manage_rotation(request.user, site),
