@@ -177,7 +177,12 @@ def may_hand_up(user, register: VisitorDay) -> bool:
         return True
     if following == VisitorDay.Status.COLLECTED and register.leader_id is not None:
         return register.leader_id == employee.pk
-    return _site_holders(register.site, STEP_CAPABILITIES[following]).filter(pk=employee.pk).exists()
+    # Held at this site: read from the actor's own positions, whose duties actor.can() above has
+    # loaded once for the request, so the queue asks for every waiting register without a query each.
+    site_path = register.site.path
+    return any(position.department.path.startswith(site_path)
+               and any(duty.capability == STEP_CAPABILITIES[following] for duty in position.duties.all())
+               for position in actor.positions)
 
 
 @transaction.atomic

@@ -98,6 +98,43 @@ def someone_who_sees(people, model, pk, exclude=()):
     raise AssertionError(f"nobody among {[p.user.username for p in people]} sees {model.__name__} {pk}")
 
 
+def quote_and_review_contract(page, live_server, customer_id, title, product_code, quantity):
+    """The rep (logged in) quotes `quantity` of the product at its price, sends the quotation, turns it
+    into a contract and submits it; the chain's reviewers approve. Returns (contract, review)."""
+    page.goto(f"{live_server.url}{reverse('sales:quotation_new')}?customer={customer_id}")
+    page.fill("#id_title", title)
+    page.fill("#id_lines-0-product", product_code[:-1])
+    page.locator(".sd-picker-results button", has_text=product_code).click()
+    page.fill("#id_lines-0-quantity", quantity)
+    for button in ("#save-quotation", "#send", "#to-contract", "#save-contract", "#submit-review"):
+        with page.expect_navigation():
+            page.click(button)
+    contract = Contract.objects.get(customer_id=customer_id)
+    review = approve_whatever_waits(page, live_server, contract, contract.number)
+    contract.refresh_from_db()
+    return contract, review
+
+
+def register_and_confirm_payment(page, live_server, company, payer, customer_id, amount, reference):
+    """`payer` (the rep) registers the customer's money, which he may not confirm; finance confirms it
+    and stays on the payment page to allocate it. Returns the payment."""
+    log_in(page, live_server, payer.user.username)
+    page.goto(f"{live_server.url}{reverse('finance:payment_new')}?customer={customer_id}")
+    page.fill("#id_amount", amount)
+    page.fill("#id_received_on", timezone.localdate().isoformat())
+    page.fill("#id_reference", reference)
+    with page.expect_navigation():
+        page.click("#save-payment")
+    assert page.locator("#confirm-payment").count() == 0  # the rep does not confirm money
+    payment = Payment.objects.get(reference=reference)
+    finance = someone_who_sees(holders(company, "confirm_payments"), Payment, payment.pk, exclude={payer.pk})
+    log_in(page, live_server, finance.user.username)
+    page.goto(f"{live_server.url}{reverse('finance:payment', args=[payment.pk])}")
+    with page.expect_navigation():
+        page.click("#confirm-payment")
+    return payment
+
+
 @pytest.mark.parametrize("code, rep_username, reviewers", TEMPLATES, ids=[code for code, *_ in TEMPLATES])
 def test_each_step_from_lead_to_cash_is_taken_by_the_position_the_template_gives_it(
         page, live_server, transactional_db, code, rep_username, reviewers):
@@ -121,24 +158,7 @@ def test_each_step_from_lead_to_cash_is_taken_by_the_position_the_template_gives
     customer_id = int(page.url.rstrip("/").split("/")[-1])
 
     # A quotation at the list price, sent, and turned into a contract that goes to 合同评审.
-    page.goto(f"{live_server.url}{reverse('sales:quotation_new')}?customer={customer_id}")
-    page.fill("#id_title", "首批采购")
-    page.fill("#id_lines-0-product", "P-10")
-    page.locator(".sd-picker-results button", has_text="P-100").click()
-    page.fill("#id_lines-0-quantity", "20")
-    with page.expect_navigation():
-        page.click("#save-quotation")
-    with page.expect_navigation():
-        page.click("#send")
-    with page.expect_navigation():
-        page.click("#to-contract")
-    with page.expect_navigation():
-        page.click("#save-contract")
-    with page.expect_navigation():
-        page.click("#submit-review")
-    contract = Contract.objects.get(customer_id=customer_id)
-    review = approve_whatever_waits(page, live_server, contract, contract.number)
-    contract.refresh_from_db()
+    contract, review = quote_and_review_contract(page, live_server, customer_id, "首批采购", "P-100", "20")
     assert contract.status == Contract.Status.ACTIVE, review
     titles = " ".join(title for _step, title in review)
     assert all(word in titles for word in reviewers), review
@@ -193,20 +213,7 @@ def test_each_step_from_lead_to_cash_is_taken_by_the_position_the_template_gives
     assert page.locator("#invoice-status").inner_text() == "已开具"
 
     # The customer pays; the rep registers it, finance confirms it and allocates it to the invoice.
-    log_in(page, live_server, rep_username)
-    page.goto(f"{live_server.url}{reverse('finance:payment_new')}?customer={customer_id}")
-    page.fill("#id_amount", "20000")
-    page.fill("#id_received_on", today.isoformat())
-    page.fill("#id_reference", "BANK-0001")
-    with page.expect_navigation():
-        page.click("#save-payment")
-    assert page.locator("#confirm-payment").count() == 0  # the rep does not confirm money
-    payment = Payment.objects.get(reference="BANK-0001")
-    cashier = someone_who_sees(holders(company, "confirm_payments"), Payment, payment.pk, exclude={rep.pk})
-    log_in(page, live_server, cashier.user.username)
-    page.goto(f"{live_server.url}{reverse('finance:payment', args=[payment.pk])}")
-    with page.expect_navigation():
-        page.click("#confirm-payment")
+    register_and_confirm_payment(page, live_server, company, rep, customer_id, "20000", "BANK-0001")
     page.fill(f"#allocate-form input[name=invoice-{invoice.pk}]", "20000")
     with page.expect_navigation():
         page.click("#allocate")
@@ -240,7 +247,6 @@ def test_on_the_property_site_a_visitor_becomes_a_buyer_whose_down_payment_finan
     consultants = list(Employee.objects.filter(assignments__position__code="team-a-sales").order_by("pk"))
     visitors.set_rotation(site=site, employees=consultants)
     consultant = consultants[0]
-    today = timezone.localdate()
 
     log_in(page, live_server, "sales-secretary-1")
     page.goto(f"{live_server.url}{reverse('customers:visitors')}")
@@ -254,41 +260,11 @@ def test_on_the_property_site_a_visitor_becomes_a_buyer_whose_down_payment_finan
     with page.expect_navigation():
         page.locator("[data-convert]").first.click()
     customer_id = int(page.url.rstrip("/").split("/")[-1])
-    page.goto(f"{live_server.url}{reverse('sales:quotation_new')}?customer={customer_id}")
-    page.fill("#id_title", "A栋1201 认购")
-    page.fill("#id_lines-0-product", "A-12")
-    page.locator(".sd-picker-results button", has_text="A-1201").click()
-    page.fill("#id_lines-0-quantity", "1")
-    with page.expect_navigation():
-        page.click("#save-quotation")
-    with page.expect_navigation():
-        page.click("#send")
-    with page.expect_navigation():
-        page.click("#to-contract")
-    with page.expect_navigation():
-        page.click("#save-contract")
-    with page.expect_navigation():
-        page.click("#submit-review")
-    contract = Contract.objects.get(customer_id=customer_id)
-    review = approve_whatever_waits(page, live_server, contract, contract.number)
-    contract.refresh_from_db()
+    contract, review = quote_and_review_contract(page, live_server, customer_id, "A栋1201 认购", "A-1201", "1")
     assert contract.status == Contract.Status.ACTIVE and review, review
     assert consultant.name not in " ".join(title for _step, title in review)
 
-    log_in(page, live_server, consultant.user.username)
-    page.goto(f"{live_server.url}{reverse('finance:payment_new')}?customer={customer_id}")
-    page.fill("#id_amount", "840000")
-    page.fill("#id_received_on", today.isoformat())
-    page.fill("#id_reference", "DOWN-0001")
-    with page.expect_navigation():
-        page.click("#save-payment")
-    assert page.locator("#confirm-payment").count() == 0
-    payment = Payment.objects.get(reference="DOWN-0001")
-    finance = someone_who_sees(holders(company, "confirm_payments"), Payment, payment.pk, exclude={consultant.pk})
-    log_in(page, live_server, finance.user.username)
-    page.goto(f"{live_server.url}{reverse('finance:payment', args=[payment.pk])}")
-    with page.expect_navigation():
-        page.click("#confirm-payment")
+    payment = register_and_confirm_payment(page, live_server, company, consultant, customer_id, "840000", "DOWN-0001")
     installment = Installment.objects.filter(contract=contract).order_by("due_on", "pk").first()
     page.fill(f"#allocate-form input[name=installment-{installment.pk}]", "840000")
     with page.expect_navigation():
