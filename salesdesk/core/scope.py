@@ -126,19 +126,21 @@ class UserScope:
     _shared: dict = field(default_factory=dict)  # (model label, action) -> ids collaborated on
     _capabilities: frozenset | None = None  # what the positions' duties grant (core.access)
 
-    def owners(self, module: str):
-        """Employee ids whose records this user sees in `module`, or ALL."""
+    def owners(self, module: str, writing: bool = False):
+        """Employee ids whose records this user sees in `module` (or, `writing`, may change), or ALL.
+        A read-only level (PositionScope.read_only) counts for reading only."""
         if self.is_admin:
             return ALL
-        if module not in self._owners:
-            self._owners[module] = _visible_owners(self, module)
-        return self._owners[module]
+        key = (module, writing)
+        if key not in self._owners:
+            self._owners[key] = _visible_owners(self, module, writing)
+        return self._owners[key]
 
-    def sees_others(self, module: str) -> bool:
+    def sees_others(self, module: str, writing: bool = False) -> bool:
         """Whether the user's scope in `module` reaches beyond their own records (a manager's, a clerk's)."""
         if self.is_admin:
             return True
-        return any(position.scope_level(module) not in (None, ScopeLevel.SELF) for position in self.positions)
+        return any(position.scope_level(module, writing) not in (None, ScopeLevel.SELF) for position in self.positions)
 
     def level_for(self, module: str) -> str | None:
         """The widest level any of the user's positions grants (for display)."""
@@ -147,17 +149,17 @@ class UserScope:
         return max(levels, key=order.index) if levels else None
 
 
-def covered_departments(scope: UserScope, module: str, path_lookup: str = "department__path"):
+def covered_departments(scope: UserScope, module: str, path_lookup: str = "department__path", writing: bool = False):
     """Q over `path_lookup` (a department path) for the departments the user's levels in `module`
     cover: own department (本部门), own subtree (本部门及下级), the named subtrees (指定部门); for
     本人及下属, the own subtree of a department head. ALL covers every department (returns None);
     own records only covers none. Used for records that belong to a department rather than a
-    person, such as leads waiting for a rep."""
+    person, such as leads waiting for a rep. `writing`: read-only levels cover none."""
     if scope.is_admin:
         return None
     condition = Q(pk__in=[])
     for position in scope.positions:
-        level = position.scope_level(module)
+        level = position.scope_level(module, writing)
         path = position.department.path
         if level == ScopeLevel.ALL:
             return None
@@ -166,7 +168,7 @@ def covered_departments(scope: UserScope, module: str, path_lookup: str = "depar
         elif level == ScopeLevel.DEPARTMENT_TREE or (level == ScopeLevel.SUBORDINATES and position.is_department_head):
             condition |= Q(**{f"{path_lookup}__startswith": path})
         elif level == ScopeLevel.DEPARTMENTS:
-            for department_path in _department_paths(position.scope_department_ids(module)):
+            for department_path in _department_paths(position.scope_department_ids(module, writing)):
                 condition |= Q(**{f"{path_lookup}__startswith": department_path})
     return condition
 
@@ -175,12 +177,12 @@ def _department_paths(ids: list[int]) -> list[str]:
     return _provider().department_paths(ids) if ids else []
 
 
-def _visible_owners(scope: UserScope, module: str):
+def _visible_owners(scope: UserScope, module: str, writing: bool = False):
     if scope.employee_id is None:
         return frozenset()
     conditions = Q()
     for position in scope.positions:
-        level = position.scope_level(module)
+        level = position.scope_level(module, writing)
         if level == ScopeLevel.ALL:
             return ALL
         if level == ScopeLevel.SUBORDINATES:
@@ -190,7 +192,7 @@ def _visible_owners(scope: UserScope, module: str):
         elif level == ScopeLevel.DEPARTMENT_TREE:
             conditions |= Q(position__department__path__startswith=position.department.path)
         elif level == ScopeLevel.DEPARTMENTS:
-            for path in _department_paths(position.scope_department_ids(module)):
+            for path in _department_paths(position.scope_department_ids(module, writing)):
                 conditions |= Q(position__department__path__startswith=path)
     if not conditions:
         return frozenset({scope.employee_id})
@@ -289,7 +291,7 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
         if action != Action.VIEW:
             return nothing
         return Q(**{f"{rule.company}__id": scope.company_id})
-    owners = scope.owners(rule.module)
+    owners = scope.owners(rule.module, writing=action != Action.VIEW)
     company = Q(**{f"{rule.company}__id": scope.company_id}) if _has_field(model, rule.company.split("__")[0]) else None
     if owners is ALL and rule.owner:
         if company is not None:

@@ -219,7 +219,7 @@ def lookups(company: Company, user) -> Lookups:
         for key in (employee.name, employee.employee_no, employee.user.get_username() if employee.user else ""):
             if key:
                 people.setdefault(key.strip().lower(), employee)
-    owners = scope_for(user).owners("customers")
+    owners = scope_for(user).owners("customers", writing=True)
     return Lookups(
         company=company,
         classes={c.name.lower(): c for c in CustomerClass.objects.filter(company=company)},

@@ -66,7 +66,7 @@ def pool_members_see(user_scope, action) -> Q:
 
 
 def team_leads_see(user_scope, action) -> Q:
-    covered = covered_departments(user_scope, MODULE, "team__path")
+    covered = covered_departments(user_scope, MODULE, "team__path", writing=action != Action.VIEW)
     return Q(pk__in=[]) if covered is None else covered
 
 

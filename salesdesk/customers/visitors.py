@@ -228,7 +228,7 @@ def may_manage_rotation(user, site: Department) -> bool:
         return True
     if scope.company_id != site.company_id:
         return False
-    covered = covered_departments(scope, "customers", "path")
+    covered = covered_departments(scope, "customers", "path", writing=True)
     return covered is None or Department.objects.filter(covered, pk=site.pk).exists()
 
 

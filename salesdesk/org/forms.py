@@ -280,6 +280,7 @@ class PositionForm(BootstrapForm):
         department_choices = [(item.pk, indented(item)) for item in departments_in_tree_order(company)]
         for module, label in scope_modules():
             level_name, departments_name = f"scope_{module}", f"scope_{module}_departments"
+            read_only_name = f"scope_{module}_read_only"
             self.fields[level_name] = forms.ChoiceField(
                 label=label, choices=ScopeLevel.choices, initial=ScopeLevel.SELF,
                 widget=forms.Select(attrs={"class": "form-select", "data-scope-level": module}))
@@ -289,7 +290,11 @@ class PositionForm(BootstrapForm):
                 widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4,
                                                    "data-scope-departments": module}))
             self.fields[departments_name].choices = department_choices
-            self.scope_fields.append((module, level_name, departments_name))
+            self.fields[read_only_name] = forms.BooleanField(
+                label=_("Read only"), required=False,
+                help_text=_("Holders read the records of this scope but change only their own."),
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input", "data-scope-read-only": module}))
+            self.scope_fields.append((module, level_name, departments_name, read_only_name))
 
     @staticmethod
     def initial_for(position: Position) -> dict:
@@ -303,11 +308,13 @@ class PositionForm(BootstrapForm):
         for scope in position.scopes.prefetch_related("departments"):
             initial[f"scope_{scope.module}"] = scope.level
             initial[f"scope_{scope.module}_departments"] = [item.pk for item in scope.departments.all()]
+            initial[f"scope_{scope.module}_read_only"] = scope.read_only
         return initial
 
     def scope_rows(self):
-        """(level field, departments field) per module, for the template."""
-        return [(self[level], self[departments]) for _module, level, departments in self.scope_fields]
+        """(level field, departments field, read-only field) per module, for the template."""
+        return [(self[level], self[departments], self[read_only])
+                for _module, level, departments, read_only in self.scope_fields]
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -326,7 +333,7 @@ class PositionForm(BootstrapForm):
     def clean(self):
         cleaned = super().clean()
         scopes = {}
-        for module, level_name, departments_name in self.scope_fields:
+        for module, level_name, departments_name, read_only_name in self.scope_fields:
             level = cleaned.get(level_name)
             departments = list(cleaned.get(departments_name) or [])
             if level == ScopeLevel.DEPARTMENTS:
@@ -334,7 +341,7 @@ class PositionForm(BootstrapForm):
                     self.add_error(departments_name, _("Choose at least one department for this level."))
             else:
                 departments = []
-            scopes[module] = (level, departments)
+            scopes[module] = (level, departments, bool(cleaned.get(read_only_name)) and level != ScopeLevel.SELF)
         cleaned["scopes"] = scopes
         return cleaned
 

@@ -122,7 +122,7 @@ class Position(models.Model):
     sort_order = models.IntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     territories = models.ManyToManyField(Territory, blank=True, related_name="positions", verbose_name=_("territories"))
-    # {module: [level, [department ids]]}: a copy of the PositionScope rows, so that resolving a
+    # {module: [level, [department ids], read only]}: a copy of the PositionScope rows, so that resolving a
     # person's scope needs no extra query for them. Kept in step by signals (see below).
     scope_levels = models.JSONField(default=dict, editable=False)
 
@@ -145,17 +145,27 @@ class Position(models.Model):
                                        if not field.primary_key and field.name != "scope_levels"]
         super().save(*args, **kwargs)
 
-    def scope_level(self, module: str) -> str:
-        return self.scope_levels.get(module, [ScopeLevel.SELF])[0]
-
-    def scope_department_ids(self, module: str) -> list[int]:
-        """The named departments of a "specified departments" (指定部门) scope."""
+    def scope_level(self, module: str, writing: bool = False) -> str:
+        """The level the position grants in `module`; for changing records, a read-only level
+        grants the holder's own records alone."""
         entry = self.scope_levels.get(module)
-        return list(entry[1]) if entry else []
+        if not entry or (writing and len(entry) > 2 and entry[2]):
+            return ScopeLevel.SELF
+        return entry[0]
+
+    def scope_department_ids(self, module: str, writing: bool = False) -> list[int]:
+        """The named departments of a "specified departments" (指定部门) scope."""
+        if self.scope_level(module, writing) != ScopeLevel.DEPARTMENTS:
+            return []
+        return list(self.scope_levels[module][1])
+
+    def scope_is_read_only(self, module: str) -> bool:
+        entry = self.scope_levels.get(module)
+        return bool(entry and len(entry) > 2 and entry[2])
 
     def refresh_scope_levels(self) -> None:
         """Copy the PositionScope rows into `scope_levels` (signals call this on every change)."""
-        levels = {row.module: [row.level, sorted(department.pk for department in row.departments.all())]
+        levels = {row.module: [row.level, sorted(department.pk for department in row.departments.all()), row.read_only]
                   for row in PositionScope.objects.filter(position=self).prefetch_related("departments")}
         Position.objects.filter(pk=self.pk).update(scope_levels=levels)
         self.scope_levels = levels
@@ -194,6 +204,9 @@ class PositionScope(models.Model):
     level = models.CharField(_("scope"), max_length=24, choices=ScopeLevel.choices, default=ScopeLevel.SELF)
     # Used by the "specified departments" level; each named department counts with its subtree.
     departments = models.ManyToManyField(Department, blank=True, related_name="+", verbose_name=_("departments"))
+    # The level is for reading only: holders change no more than their own records in the module
+    # (service staff read the files of every customer they serve, but the owners keep them).
+    read_only = models.BooleanField(_("read only"), default=False)
 
     class Meta:
         verbose_name = _("data scope")

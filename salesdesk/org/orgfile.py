@@ -15,6 +15,7 @@ Top level::
     positions   [{code, title, department, reports_to, headcount, grade, is_department_head,
                   main_work, requirements, authority, meetings, duties [{text, queue?, capability?}],
                   scopes {module: level}, scope_departments? {module: [department codes]},
+                  read_only_scopes? [modules whose level is for reading only],
                   territories? [codes]}]
     people?     [{name, username, employee_no, mobile, email, status, positions [codes]}]
     approval_chains? and other sections that apps above the organisation register (`Section`):
@@ -74,7 +75,7 @@ TERRITORY_KEYS = ("code", "name", "level", "children")
 DEPARTMENT_KEYS = ("code", "name", "territories", "children")
 POSITION_KEYS = ("code", "title", "department", "reports_to", "headcount", "grade", "is_department_head",
                  "main_work", "requirements", "authority", "meetings", "duties", "scopes", "scope_departments",
-                 "territories")
+                 "read_only_scopes", "territories")
 DUTY_KEYS = ("text", "queue", "capability")
 PERSON_KEYS = ("name", "username", "employee_no", "mobile", "email", "status", "positions")
 
@@ -194,6 +195,8 @@ def normalize(data: dict) -> dict:
             for key in ("scopes", "scope_departments"):
                 if isinstance(position.get(key), dict):
                     position[key] = dict(sorted(position[key].items()))
+            if isinstance(position.get("read_only_scopes"), list):
+                position["read_only_scopes"] = sorted(position["read_only_scopes"], key=str)
             positions.append(position)
         data["positions"] = positions
     if isinstance(data.get("people"), list):
@@ -387,6 +390,10 @@ def _validate_position(code, position, positions, departments, territories, modu
         if level == ScopeLevel.DEPARTMENTS and not scope_departments.get(module):
             errors.append(_('Position "%(code)s" has the level "departments" for %(module)s but names no departments.')
                           % {**where, "module": module})
+    for module in _list(position.get("read_only_scopes"), errors, f"{code}.read_only_scopes"):
+        if scopes.get(module, ScopeLevel.SELF) == ScopeLevel.SELF:
+            errors.append(_('Position "%(code)s" makes its %(module)s scope read-only, but grants no more than '
+                            'its own records there.') % {**where, "module": module})
     for territory in _list(position.get("territories"), errors, f"{code}.territories"):
         if territory not in territories:
             errors.append(_('Position "%(code)s" names an unknown territory "%(territory)s".')
@@ -588,23 +595,26 @@ def _create_position(item, departments, territories, superior, sort_order) -> Po
                 for duty in item.get("duties", [])],
     )
     scope_departments = item.get("scope_departments") or {}
+    read_only = set(item.get("read_only_scopes") or [])
     for module, level in item.get("scopes", {}).items():
         named = [departments[code] for code in scope_departments.get(module, [])]
-        set_scope(position=position, module=module, level=level, departments=named)
+        set_scope(position=position, module=module, level=level, departments=named, read_only=module in read_only)
     if item.get("territories"):
         position.territories.set([territories[code] for code in item["territories"]])
     return position
 
 
-def set_scope(*, position: Position, module: str, level: str, departments=()) -> PositionScope:
+def set_scope(*, position: Position, module: str, level: str, departments=(), read_only: bool = False) -> PositionScope:
     """`services.set_position_scope`, which also stores scopes of the known future modules
     (customers, sales, …) before those modules register themselves."""
     if module in MODULES:
-        return services.set_position_scope(position=position, module=module, level=level, departments=departments)
+        return services.set_position_scope(position=position, module=module, level=level, departments=departments,
+                                           read_only=read_only)
     if module not in FUTURE_MODULES or level not in ScopeLevel.values:
         raise ValidationError(_("Unknown module or scope level: %(module)s=%(level)s") % {"module": module,
                                                                                          "level": level})
-    return services.store_position_scope(position=position, module=module, level=level, departments=departments)
+    return services.store_position_scope(position=position, module=module, level=level, departments=departments,
+                                         read_only=read_only)
 
 
 def _user_for(company, username: str, password_hash: str | None):
@@ -770,6 +780,9 @@ def export_org(*, company: Company, with_people: bool = False, meta: dict | None
                  if scope.level == ScopeLevel.DEPARTMENTS and scope.departments.all()}
         if named:
             item["scope_departments"] = named
+        read_only = [scope.module for scope in scopes if scope.read_only and scope.level != ScopeLevel.SELF]
+        if read_only:
+            item["read_only_scopes"] = read_only
         if position.territories.all():
             item["territories"] = territory_codes(position.territories.all())
         position_items.append(item)

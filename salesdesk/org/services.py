@@ -8,6 +8,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.core.scope import MODULES, ScopeLevel
+
 from .models import Assignment, Company, Department, Duty, Employee, Position, PositionScope, Territory
 
 
@@ -172,28 +174,31 @@ def change_reporting_line(*, position: Position, reports_to: Position | None) ->
 
 
 @transaction.atomic
-def set_position_scope(*, position: Position, module: str, level: str, departments=()) -> PositionScope:
-    from salesdesk.core.scope import MODULES, ScopeLevel
-
+def set_position_scope(*, position: Position, module: str, level: str, departments=(),
+                       read_only: bool = False) -> PositionScope:
     if module not in MODULES:
         raise ValidationError(_("Unknown module: %(module)s") % {"module": module})
     if level not in ScopeLevel.values:
         raise ValidationError(_("Unknown scope level: %(level)s") % {"level": level})
-    return store_position_scope(position=position, module=module, level=level, departments=departments)
+    return store_position_scope(position=position, module=module, level=level, departments=departments,
+                                read_only=read_only)
 
 
-def store_position_scope(*, position: Position, module: str, level: str, departments=()) -> PositionScope:
+def store_position_scope(*, position: Position, module: str, level: str, departments=(),
+                         read_only: bool = False) -> PositionScope:
     """Write one scope row without checking the module (the org file also stores scopes of
-    modules not installed yet). Only real changes are saved, so the audit log shows them alone."""
+    modules not installed yet). Only real changes are saved, so the audit log shows them alone.
+    `read_only`: the level is for reading; holders change only their own records in the module."""
+    read_only = bool(read_only) and level != ScopeLevel.SELF
     scope = PositionScope.objects.filter(position=position, module=module).first()
     if scope is None:
-        scope = PositionScope.objects.create(position=position, module=module, level=level)
+        scope = PositionScope.objects.create(position=position, module=module, level=level, read_only=read_only)
         if departments:
             scope.departments.set(departments)
         return scope
-    if scope.level != level:
-        scope.level = level
-        scope.save(update_fields=["level"])
+    if scope.level != level or scope.read_only != read_only:
+        scope.level, scope.read_only = level, read_only
+        scope.save(update_fields=["level", "read_only"])
     scope.departments.set(departments)
     return scope
 

@@ -158,7 +158,7 @@ def _may_import_for(user):
 
     if is_org_admin(user):
         return ALL
-    return scope_for(user).owners("sales")
+    return scope_for(user).owners("sales", writing=True)
 
 
 def _references(company: Company, user, raw: list[dict]) -> References:

@@ -101,6 +101,34 @@ def test_specified_departments_cover_their_subtrees(small_org, accounts):
     assert names(Account.objects.restrict(small_org.user("teammate"))) == ["outsider", "teammate"]
 
 
+def test_a_read_only_scope_lets_its_holder_read_everything_but_change_only_their_own(small_org, accounts):
+    services.set_position_scope(position=small_org.positions["bj-rep"], module="testing", level=ScopeLevel.ALL,
+                                read_only=True)
+    user = small_org.user("outsider")
+
+    assert len(Account.objects.restrict(user, "view")) == len(accounts)
+    assert names(Account.objects.restrict(user, "change")) == ["outsider"]
+    with pytest.raises(Http404):
+        get_scoped_or_404(Account, user, "change", pk=accounts["owner"].pk)
+
+
+def test_a_read_only_level_in_one_position_does_not_narrow_what_another_position_may_change(small_org, accounts):
+    reader = services.create_position(department=small_org.departments["north"], title="客服专员",
+                                      scopes={"testing": ScopeLevel.ALL})
+    services.set_position_scope(position=reader, module="testing", level=ScopeLevel.ALL, read_only=True)
+    services.assign(employee=small_org.people["superior"], position=reader)
+    user = small_org.user("superior")
+
+    assert len(Account.objects.restrict(user, "view")) == len(accounts)
+    assert names(Account.objects.restrict(user, "change")) == ["owner", "superior", "teammate"]
+
+
+def test_read_only_means_nothing_at_the_own_records_level(small_org):
+    row = services.set_position_scope(position=small_org.positions["sh-rep"], module="testing",
+                                      level=ScopeLevel.SELF, read_only=True)
+    assert row.read_only is False
+
+
 def test_people_who_left_lose_their_scope(small_org, accounts):
     services.deactivate_employee(employee=small_org.people["superior"])
     user = small_org.people["superior"].user

@@ -38,6 +38,7 @@ READ, WRITE = Collaborator.Access.READ, Collaborator.Access.WRITE
 class Grant:
     level: str
     departments: frozenset = frozenset()  # used by the "departments" level
+    read_only: bool = False  # the level is for reading; for changing, own records only
 
 
 @dataclass
@@ -70,7 +71,7 @@ def grants(draw, departments: int):
     named = frozenset()
     if level == ScopeLevel.DEPARTMENTS:
         named = frozenset(draw(st.sets(st.integers(0, departments - 1), max_size=3)))
-    return Grant(level, named)
+    return Grant(level, named, read_only=level != ScopeLevel.SELF and draw(st.booleans()))
 
 
 @st.composite
@@ -156,13 +157,15 @@ def held_now(world, employee):
     return [] if world.emp_left[employee] else world.emp_positions[employee]
 
 
-def visible_owners(world, employee, module):
-    """Employee indexes whose records `employee` sees in `module`, or EVERYONE."""
+def visible_owners(world, employee, module, writing=False):
+    """Employee indexes whose records `employee` sees (`writing`: may change) in `module`, or EVERYONE."""
     if world.emp_left[employee]:
         return set()
     owners = {employee}
     for position in held_now(world, employee):
         grant = world.grants[(position, module)]
+        if writing and grant.read_only:
+            continue  # a read-only level lets its holder change their own records alone
         if grant.level == ScopeLevel.ALL:
             return EVERYONE
         for other in range(len(world.emp_positions)):
@@ -187,7 +190,7 @@ def sees_owner(owners, owner) -> bool:
 
 
 def expected_accounts(world, employee, action):
-    owners = visible_owners(world, employee, "testing")
+    owners = visible_owners(world, employee, "testing", writing=action != "view")
     if world.emp_left[employee]:
         return set()
     accesses = {READ, WRITE} if action == "view" else {WRITE}
@@ -252,7 +255,8 @@ def build(world) -> Built:
         for module in ("testing", "org"):
             grant = world.grants[(index, module)]
             services.set_position_scope(position=position, module=module, level=grant.level,
-                                        departments=[departments[named] for named in sorted(grant.departments)])
+                                        departments=[departments[named] for named in sorted(grant.departments)],
+                                        read_only=grant.read_only)
         positions.append(position)
     employees = []
     for index, held in enumerate(world.emp_positions):

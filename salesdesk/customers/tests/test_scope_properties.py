@@ -71,7 +71,7 @@ def customer_worlds(draw):
         level = draw(st.sampled_from(list(ScopeLevel.values)))
         named = frozenset(draw(st.sets(st.integers(0, departments - 1), max_size=2))) \
             if level == ScopeLevel.DEPARTMENTS else frozenset()
-        world.grants[(position, MODULE)] = Grant(level, named)
+        world.grants[(position, MODULE)] = Grant(level, named, read_only=level != ScopeLevel.SELF and draw(st.booleans()))
     someone = st.none() | st.integers(0, employees - 1)
     customer_owner = draw(st.lists(someone, min_size=1, max_size=8))
     customers = len(customer_owner)
@@ -100,10 +100,12 @@ def customer_worlds(draw):
 # --- the oracle -----------------------------------------------------------------------------
 
 
-def covers(world, employee, department) -> bool:
+def covers(world, employee, department, writing=False) -> bool:
     """The employee's customers-module levels cover `department` (for unowned records)."""
     for position in held_now(world, employee):
         grant = world.grants[(position, MODULE)]
+        if writing and grant.read_only:
+            continue
         own = world.pos_dept[position]
         if grant.level == ScopeLevel.ALL:
             return True
@@ -124,7 +126,7 @@ def member_of_pool(world, employee, department) -> bool:
 def customer_seen(world, records, employee, customer, action="view") -> bool:
     if world.emp_left[employee]:
         return False
-    owners = visible_owners(world, employee, MODULE)
+    owners = visible_owners(world, employee, MODULE, writing=action != "view")
     owner = records.customer_owner[customer]
     if owners == EVERYONE:
         return True
@@ -139,15 +141,16 @@ def customer_seen(world, records, employee, customer, action="view") -> bool:
     return False
 
 
-def lead_seen(world, records, employee, lead) -> bool:
+def lead_seen(world, records, employee, lead, action="view") -> bool:
     if world.emp_left[employee]:
         return False
-    owners = visible_owners(world, employee, MODULE)
+    writing = action != "view"
+    owners = visible_owners(world, employee, MODULE, writing=writing)
     owner = records.lead_owner[lead]
     if owners == EVERYONE or (owner is not None and owner in owners):
         return True
     team = records.lead_team[lead]
-    return owner is None and team is not None and covers(world, employee, team)
+    return owner is None and team is not None and covers(world, employee, team, writing=writing)
 
 
 def expected(world, records, employee) -> dict:
@@ -167,6 +170,8 @@ def expected(world, records, employee) -> dict:
         "contacts": {i for i, c in enumerate(records.contact_customer) if c in customers},
         "followups": followups,
         "leads": leads,
+        "leads/change": {lead for lead in range(len(records.lead_owner))
+                         if lead_seen(world, records, employee, lead, "change")},
         # A rep's plans: theirs and whoever's scope covers them; the customer grants nothing.
         "visit_plans": {index for index, (rep, _customer) in enumerate(records.visit_plans)
                         if not world.emp_left[employee] and (owners == EVERYONE or rep in owners)},
@@ -248,13 +253,14 @@ def check(world, records, built, made):
             "contacts": set(Contact.objects.restrict(user).values_list("pk", flat=True)),
             "followups": set(FollowUp.objects.restrict(user).values_list("pk", flat=True)),
             "leads": set(Lead.objects.restrict(user).values_list("pk", flat=True)),
+            "leads/change": set(Lead.objects.restrict(user, "change").values_list("pk", flat=True)),
             "visit_plans": set(VisitPlan.objects.restrict(user).values_list("pk", flat=True)),
             "receptions": set(VisitorRegistration.objects.restrict(user).values_list("pk", flat=True)),
             "imports": set(ImportJob.objects.restrict(user).values_list("pk", flat=True)),
             "ownership": set(OwnershipChange.objects.restrict(user).values_list("pk", flat=True)),
         }
         kinds = {"customers/view": "customers", "customers/change": "customers", "contacts": "contacts",
-                 "followups": "followups", "leads": "leads", "visit_plans": "visit_plans",
+                 "followups": "followups", "leads": "leads", "leads/change": "leads", "visit_plans": "visit_plans",
                  "receptions": "receptions", "imports": "imports", "ownership": "ownership"}
         wanted = {key: {made[kinds[key]][i].pk for i in indexes}
                   for key, indexes in expected(world, records, index).items()}
@@ -273,7 +279,8 @@ def test_customer_records_agree_with_the_oracle_before_and_after_departments_mov
             if module == MODULE:
                 org_services.set_position_scope(
                     position=built.positions[position], module=MODULE, level=grant.level,
-                    departments=[built.departments[named] for named in sorted(grant.departments)])
+                    departments=[built.departments[named] for named in sorted(grant.departments)],
+                    read_only=grant.read_only)
         made = build_records(records, built)
         check(world, records, built, made)
         for move in world.moves:

@@ -59,7 +59,7 @@ def company_of(request, *, with_defaults: bool = False) -> Company:
 def manages_customers(user) -> bool:
     """More than own records in the customers module: may transfer and assign."""
     scope = scope_for(user)
-    return scope.is_admin or any(position.scope_level("customers") != ScopeLevel.SELF for position in scope.positions)
+    return scope.is_admin or any(position.scope_level("customers", writing=True) != ScopeLevel.SELF for position in scope.positions)
 
 
 def _back(request, fallback: str) -> str:

@@ -369,6 +369,25 @@ def test_editing_a_position_changes_its_line_duties_and_scope(small_org, admin_c
     assert (testing.level, list(testing.departments.values_list("code", flat=True))) == ("departments", ["BJ"])
 
 
+def test_a_scope_can_be_made_read_only_and_the_position_page_says_so(small_org, admin_client):
+    rep = small_org.positions["sh-rep"]
+    data = position_data(small_org, title="销售代表", department=small_org.departments["shanghai"].pk,
+                         reports_to=small_org.positions["sh-mgr"].pk, headcount="3", grade="junior",
+                         duties="", scope_testing="all", scope_testing_read_only="on", scope_org="self",
+                         scope_org_read_only="on")
+    response = admin_client.post(reverse("org:manage_position_edit", args=[rep.pk]), data)
+    assert response.status_code == 302
+
+    testing = PositionScope.objects.get(position=rep, module="testing")
+    assert (testing.level, testing.read_only) == ("all", True)
+    assert not PositionScope.objects.filter(position=rep, module="org").exists()  # read only means nothing at 仅本人
+    assert Position.objects.get(pk=rep.pk).scope_levels["testing"] == ["all", [], True]
+    form = admin_client.get(reverse("org:manage_position_edit", args=[rep.pk])).context["form"]
+    assert form["scope_testing_read_only"].value() is True
+    page = admin_client.get(reverse("org:position", args=[rep.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count("data-read-only") == 1
+
+
 def test_a_position_cannot_be_put_under_its_own_subordinate(small_org, admin_client):
     manager = small_org.positions["sh-mgr"]
     data = position_data(small_org, title="办事处经理", department=small_org.departments["shanghai"].pk,

@@ -195,6 +195,29 @@ def test_the_modules_still_to_come_are_accepted_for_scopes():
     assert orgfile.validate(data) == []
 
 
+def test_a_read_only_scope_needs_a_level_above_own_records():
+    data = small_file()
+    position(data, "rep")["scopes"] = {"org": "self"}
+    position(data, "rep")["read_only_scopes"] = ["org"]
+
+    assert orgfile.validate(data) == [
+        'Position "rep" makes its org scope read-only, but grants no more than its own records there.']
+
+
+def test_read_only_scopes_load_and_export_unchanged():
+    data = small_file()
+    position(data, "rep")["scopes"] = {"org": "all"}
+    position(data, "rep")["read_only_scopes"] = ["org"]
+
+    company = orgfile.load_org(data=data)
+
+    rep = Position.objects.get(company=company, code="rep")
+    assert rep.scope_is_read_only("org") and rep.scope_level("org", writing=True) == "self"
+    exported = orgfile.export_org(company=company)
+    assert [p for p in exported["positions"] if p["code"] == "rep"][0]["read_only_scopes"] == ["org"]
+    assert "read_only_scopes" not in [p for p in exported["positions"] if p["code"] == "director"][0]
+
+
 def test_the_departments_level_needs_departments_and_only_it_may_name_them():
     data = small_file()
     position(data, "director")["scopes"] = {"org": "departments"}

@@ -395,7 +395,7 @@ def test_the_copy_of_scope_levels_on_a_position_follows_every_change_of_its_scop
     stale = Position.objects.get(pk=position.pk)
     row = services.set_position_scope(position=position, module="org", level="departments",
                                       departments=[small_org.departments["east"]])
-    assert Position.objects.get(pk=position.pk).scope_levels["org"] == ["departments", [small_org.departments["east"].pk]]
+    assert Position.objects.get(pk=position.pk).scope_levels["org"] == ["departments", [small_org.departments["east"].pk], False]
 
     row.departments.add(small_org.departments["north"])
     stale.title = "高级销售代表"

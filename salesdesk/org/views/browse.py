@@ -113,7 +113,8 @@ def position(request, pk):
         .select_related("department").order_by("sort_order", "pk"))
     duties = [{"duty": duty, "queue": QUEUES.get(duty.queue)} for duty in position.duties.order_by("sort_order", "pk")]
     scopes = [{"module": MODULES.get(row.module, row.module), "level": row.get_level_display(),
-               "departments": list(row.departments.all()) if row.level == ScopeLevel.DEPARTMENTS else []}
+               "departments": list(row.departments.all()) if row.level == ScopeLevel.DEPARTMENTS else [],
+               "read_only": row.read_only and row.level != ScopeLevel.SELF}
               for row in position.scopes.prefetch_related("departments").order_by("module")]
     filled = len(holders) + hidden_holders
     return render(request, "org/position.html", {

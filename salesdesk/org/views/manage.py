@@ -140,14 +140,14 @@ def department_move(request, pk):
 
 def _save_scopes(position: Position, scopes: dict) -> None:
     existing = {scope.module: scope for scope in position.scopes.prefetch_related("departments")}
-    for module, (level, departments) in scopes.items():
+    for module, (level, departments, read_only) in scopes.items():
         current = existing.get(module)
         if current is None and level == "self":
             continue  # the default; no row needed
-        if current is not None and current.level == level and \
+        if current is not None and current.level == level and current.read_only == read_only and \
                 {item.pk for item in current.departments.all()} == {item.pk for item in departments}:
             continue
-        set_scope(position=position, module=module, level=level, departments=departments)
+        set_scope(position=position, module=module, level=level, departments=departments, read_only=read_only)
 
 
 @org_admin_required

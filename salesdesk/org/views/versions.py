@@ -73,6 +73,7 @@ POSITION_FIELDS = [
     ("reports_to", gettext_lazy("reports to")), ("headcount", gettext_lazy("headcount")),
     ("grade", gettext_lazy("grade")), ("is_department_head", gettext_lazy("heads the department")),
     ("duties", gettext_lazy("duties")), ("scopes", gettext_lazy("data scope")),
+    ("read_only_scopes", gettext_lazy("read-only data scope")),
     ("main_work", gettext_lazy("main work")), ("requirements", gettext_lazy("requirements")),
     ("authority", gettext_lazy("management authority")), ("meetings", gettext_lazy("meetings attended")),
 ]
@@ -108,6 +109,8 @@ def snapshot_diff(old: dict | None, new: dict) -> dict:
             return "; ".join(duty.get("text", "") for duty in value or []) or "—"
         if key == "scopes":
             return ", ".join(f"{module}: {level}" for module, level in sorted((value or {}).items())) or "—"
+        if key == "read_only_scopes":
+            return ", ".join(sorted(value or [])) or "—"
         return "—" if value in (None, "") else str(value)
 
     departments_changed = []
