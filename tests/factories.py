@@ -16,6 +16,7 @@ its own, in one company per test unless told otherwise (CompanyFactory is shared
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 import factory
@@ -119,7 +120,8 @@ def manager_of(*people, module_levels: dict[str, str] | None = None, username: s
 
 class CustomerFactory(_ServiceFactory):
     owner = factory.SubFactory(PersonFactory)
-    name = factory.Sequence(lambda n: f"客户企业{n}有限公司")
+    # Not "客户企业{n}": the duplicate check would find 客户企业155 too like 客户企业15 and refuse it.
+    name = factory.Sequence(lambda n: f"客户{hashlib.sha1(str(n).encode()).hexdigest()[:10].upper()}有限公司")
     contacts = factory.LazyFunction(lambda: [{"name": "采购经理"}])
 
     @classmethod

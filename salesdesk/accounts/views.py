@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import LanguageForm, TokenForm
+from .forms import EmployeePasswordResetForm, LanguageForm, TokenForm
 from .models import ApiToken
 
 
@@ -24,6 +24,29 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, _("Your password has been changed."))
         return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """忘记密码: a link by e-mail (the console in development, SMTP when EMAIL_HOST is set)."""
+
+    form_class = EmployeePasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def _employee_of(user):

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from salesdesk.api.pagination import PageParams, paginate
-from salesdesk.api.schemas import Ref
+from salesdesk.api.schemas import Line, Ref, Text
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.notifications import selectors as notification_selectors
 from salesdesk.notifications import services as notification_services
@@ -70,8 +70,8 @@ class ApprovalPage(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="approve, reject or return")
-    comment: str = ""
+    decision: Line(16) = Field(description="approve, reject or return")
+    comment: Text(10_000) = ""
 
 
 approvals = Router(tags=["approvals"])

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.core.forms import BootstrapForm
+from salesdesk.core.forms import BootstrapForm, CleanTextMixin
 from salesdesk.org.forms import active_employees, employee_field
 from salesdesk.org.models import Position
 
@@ -56,7 +56,7 @@ class ListField(forms.CharField):
         return _split_list(super().to_python(value))
 
 
-class StyledModelForm(forms.ModelForm):
+class StyledModelForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -29,6 +29,8 @@ class AuditEntryOut(Schema):
     object_repr: str
     actor: int | None = Field(None, alias="actor_id", description="User id of who made the change.")
     actor_employee: int | None = Field(None, alias="actor_employee_id")
+    company: int | None = Field(None, alias="company_id",
+                                description="Company of the changed record (empty: a record of no company).")
     actor_name: str
     source: str
     request_id: str
@@ -77,8 +79,8 @@ def list_audit_entries(
     action: Literal["create", "update", "delete"] | None = None, actor: int | None = None,
     request_id: str = "", since: str = "", until: str = "",
 ):
-    """Changes the caller may see (their audit scope: by default the changes they made), newest
-    first. `object_type`: app_label.model (e.g. org.employee); `actor`: employee id of who made
+    """Changes the caller may see (their audit scope: by default the changes they made; within their
+    company, whose entries are those about its records), newest first. `object_type`: app_label.model (e.g. org.employee); `actor`: employee id of who made
     the change; `since`/`until`: a date (whole day, inclusive) or an ISO date-time."""
     queryset = _in_scope(AuditEntry, request)
     if object_type:

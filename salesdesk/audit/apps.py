@@ -24,9 +24,11 @@ class AuditConfig(AppConfig):
 
         from .models import AuditEntry
 
-        # Auditors (audit module scope "all") see everything; a manager sees the changes made by
-        # the people in their org scope.
-        scope.register(AuditEntry, scope.ScopeRule(module="audit", owner="actor_employee"))
+        # Auditors (audit module scope "all") see every entry of their company: entries carry the
+        # company of the record they are about (companies.py), whoever made the change — a command,
+        # an import, a system administrator. A manager sees the changes made by the people in their
+        # org scope, within the company too (models.AppendOnlyQuerySet.restrict).
+        scope.register(AuditEntry, scope.ScopeRule(module="audit", owner="actor_employee", company="company"))
         add(MenuItem(key="audit", label=_("Audit log"), url_name="audit:log", icon="journal-text",
                      visible=can_see_audit_menu, order=900))
 

@@ -2,16 +2,16 @@
 
 A model opts in with `audit.registry.register(Model)`. Creates, updates and deletes through the
 ORM (services, admin, API, commands) are recorded with the actor and request id from
-`core.contextvars`. Many-to-many changes are recorded as updates of that field.
+`core.contextvars` and the record's company (companies.py). Many-to-many changes are recorded as
+updates of that field. What sends no signal (update(), bulk_create) the services record themselves
+with changes.ChangeLog.
 """
-
-from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from salesdesk.core.contextvars import current_actor, current_request_id
+from .changes import ChangeLog, plain, snapshot
 
 _AUDITED: dict[type, set[str]] = {}
 
@@ -31,26 +31,6 @@ def is_audited(model: type) -> bool:
     return model in _AUDITED
 
 
-def _plain(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
-
-
-def snapshot(instance) -> dict:
-    excluded = _AUDITED.get(type(instance), set())
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in excluded:
-            continue
-        values[field.name] = _plain(getattr(instance, field.attname))
-    return values
-
-
 def _remember_before(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         instance._audit_before = None
@@ -59,23 +39,10 @@ def _remember_before(sender, instance, raw=False, **kwargs):
     instance._audit_before = snapshot(before) if before is not None else None
 
 
-def _write(instance_or_model, object_id, object_repr, action, changes):
-    from .models import AuditEntry
-
-    actor = current_actor.get()
-    model = instance_or_model if isinstance(instance_or_model, type) else type(instance_or_model)
-    AuditEntry.objects.create(
-        actor_id=actor.user_id if actor else None,
-        actor_name=actor.name if actor else "system",
-        actor_employee_id=actor.employee_id if actor else None,
-        source=actor.source if actor else "system",
-        request_id=current_request_id.get(),
-        action=action,
-        content_type=ContentType.objects.get_for_model(model),
-        object_id=str(object_id),
-        object_repr=str(object_repr)[:200],
-        changes=changes,
-    )
+def _write(instance, object_id, object_repr, action, changes):
+    log = ChangeLog()
+    log.add(type(instance), object_id, object_repr, action, changes, instance=instance)
+    log.write()
 
 
 def _record_save(sender, instance, created, raw=False, **kwargs):
@@ -115,29 +82,18 @@ def _record_m2m(model, field_name):
     return handler
 
 
-def record_bulk_update(model: type, rows, action: str = "update") -> int:
+def record_bulk_update(model: type, rows, action: str = "update", *, company=None) -> int:
     """Audit entries for changes made in bulk (UPDATE over many rows, bulk_create), which send no
-    signals: `rows` yields (object id, object repr, {field: [before, after]}). Same actor and
-    request id as the signal handlers use."""
-    from .models import AuditEntry
-
-    actor = current_actor.get()
-    content_type = ContentType.objects.get_for_model(model)
-    common = {
-        "actor_id": actor.user_id if actor else None,
-        "actor_name": actor.name if actor else "system",
-        "actor_employee_id": actor.employee_id if actor else None,
-        "source": actor.source if actor else "system",
-        "request_id": current_request_id.get(),
-        "action": action,
-        "content_type": content_type,
-    }
-    entries = [AuditEntry(object_id=str(object_id), object_repr=str(object_repr)[:200],
-                          changes={name: [_plain(before), _plain(after)] for name, (before, after) in changes.items()},
-                          **common)
-               for object_id, object_repr, changes in rows]
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    return len(entries)
+    signals: `rows` yields (object id, object repr, {field: (before, after)}). Same actor and request
+    id as the signal handlers use; each entry gets its record's company (`company`, when the caller
+    knows they are all of one, else read in one query per 2,000 records). Services that hold the
+    records themselves use changes.ChangeLog."""
+    log = ChangeLog()
+    known = {} if company is None else {"company": getattr(company, "pk", company)}
+    for object_id, object_repr, changes in rows:
+        log.add(model, object_id, object_repr, action,
+                {name: [plain(before), plain(after)] for name, (before, after) in changes.items()}, **known)
+    return log.write()
 
 
 def timeline_for(instance):
@@ -149,4 +105,4 @@ def timeline_for(instance):
     )
 
 
-__all__ = ["register", "is_audited", "snapshot", "timeline_for", "record_bulk_update", "models"]
+__all__ = ["register", "is_audited", "snapshot", "timeline_for", "record_bulk_update", "models", "ChangeLog"]

@@ -173,6 +173,26 @@ def actor_of(who) -> Actor:
     return actor_for_user(who) or _ANONYMOUS
 
 
+def person_of(who):
+    """The person (org Employee) behind what a caller passes as `by` — an employee, an Actor or a
+    user — or None (a command, a system administrator without an employee record).
+
+    Maker-checker rules (price changes, payments, invoices) compare people with it: one person
+    whatever positions he holds or acts through, and never a user id taken for an employee id."""
+    if who is None:
+        return None
+    if getattr(getattr(who, "_meta", None), "model_name", "") == "employee":
+        return who
+    if isinstance(who, Actor):
+        who = who.user
+        if who is None:
+            return None
+    try:
+        return who.employee
+    except (AttributeError, ObjectDoesNotExist):
+        return None
+
+
 def capability_required(capability: str, message=None, *, employee: bool = False):
     """A view decorator: log-in first (anonymous people go to the log-in page), then the capability
     (a 403 in the user's language otherwise); with `employee`, an employee record too."""

@@ -13,7 +13,7 @@ cannot be rendered, so that an error page never fails itself.
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
@@ -48,9 +48,27 @@ def _plain(status: int) -> str:
             f"<title>{title}</title></head><body><h1>{title}</h1><p>{text}</p></body></html>")
 
 
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(request, status: int, message) -> HttpResponse:
+    """The API's error answer, `{"message": …}` in the request's language."""
+    with translation.override(language_of(request)):
+        response = JsonResponse({"message": str(message)}, status=status)
+        response["Content-Language"] = translation.get_language()
+    return response
+
+
 def render_error(request, template: str, status: int, context: dict | None = None, *, with_request=True):
     """The page in the request's language; without the request (and its context processors) when
-    that fails or `with_request` is off; else plain HTML."""
+    that fails or `with_request` is off; else plain HTML. Under /api/ the same in JSON: the API's
+    clients read `{"message": …}`, whatever failed (an address no route matches, a body too large, a
+    server error)."""
+    if is_api(request):
+        with translation.override(language_of(request)):
+            message = (context or {}).get("message") or (context or {}).get("exception") or _titles().get(status, "")
+            return json_error(request, status, message)
     with translation.override(language_of(request)):
         for given in ((request, None) if with_request else (None,)):
             try:

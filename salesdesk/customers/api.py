@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from salesdesk.api.pagination import PageParams, paginate
-from salesdesk.api.schemas import Ref
+from salesdesk.api.schemas import Day, Id, Line, Message, Ref, Text
 from salesdesk.core.scope import get_scoped_or_404, scope_for
 
 from . import selectors, services
@@ -131,27 +131,27 @@ class CustomerPage(Schema):
 
 
 class ContactIn(Schema):
-    name: str
-    title: str = ""
-    mobile: str = ""
-    email: str = ""
-    wechat: str = ""
+    name: Line(64)
+    title: Line(64) = ""
+    mobile: Line(32) = ""
+    email: Line(254) = ""
+    wechat: Line(64) = ""
 
 
 class CustomerIn(Schema):
-    name: str
-    kind: str = Customer.Kind.COMPANY
-    credit_code: str = ""
-    industry: str = ""
-    country: str = ""
-    province: str = ""
-    city: str = ""
-    address: str = ""
-    phone: str = ""
-    mobile: str = ""
-    level: str = ""
-    notes: str = ""
-    contacts: list[ContactIn] = []
+    name: Line(200)
+    kind: Line(8) = Customer.Kind.COMPANY
+    credit_code: Line(18) = ""
+    industry: Line(64) = ""
+    country: Line(64) = ""
+    province: Line(32) = ""
+    city: Line(64) = ""
+    address: Line(255) = ""
+    phone: Line(32) = ""
+    mobile: Line(32) = ""
+    level: Line(1) = ""
+    notes: Text(10_000) = ""
+    contacts: list[ContactIn] = Field([], max_length=50)
     allow_similar: bool = Field(False, description="Save even if a customer with a similar name exists.")
 
 
@@ -185,13 +185,13 @@ class FollowUpPage(Schema):
 
 
 class FollowUpIn(Schema):
-    customer: int | None = None
-    lead: int | None = None
-    method: str = FollowUp.Method.PHONE
-    content: str
-    result: str = ""
-    next_followup_on: datetime.date | None = None
-    check_in_place: str = ""
+    customer: Id | None = None
+    lead: Id | None = None
+    method: Line(8) = FollowUp.Method.PHONE
+    content: Text(10_000)
+    result: Line(200) = ""
+    next_followup_on: Day | None = None
+    check_in_place: Line(200) = ""
 
 
 class LeadOut(Schema):
@@ -217,15 +217,15 @@ class LeadPage(Schema):
 
 
 class LeadIn(Schema):
-    name: str
-    company_name: str = ""
-    mobile: str = ""
-    phone: str = ""
-    email: str = ""
-    province: str = ""
-    city: str = ""
-    source: str = Field("", description="Name of one of the company's lead sources.")
-    needs: str = ""
+    name: Line(64)
+    company_name: Line(200) = ""
+    mobile: Line(32) = ""
+    phone: Line(32) = ""
+    email: Line(254) = ""
+    province: Line(32) = ""
+    city: Line(64) = ""
+    source: Line(200) = Field("", description="Name of one of the company's lead sources.")
+    needs: Text(10_000) = ""
 
 
 class PoolOut(Schema):
@@ -274,7 +274,7 @@ def get_customer(request, id: int):
     return get_scoped_or_404(_with_names(Customer.objects.all()), request.auth, pk=id)
 
 
-@customers.post("/", response={201: CustomerOut}, summary="Create a customer")
+@customers.post("/", response={201: CustomerOut, 409: Message}, summary="Create a customer")
 def create_customer(request, payload: CustomerIn):
     """The caller becomes the owner. A duplicate (same credit code, name or mobile) is a 409
     naming who holds it; a similar name too, unless `allow_similar` is true."""
@@ -322,7 +322,7 @@ followups = Router(tags=["follow-ups"])
 
 @followups.get("/", response=FollowUpPage, summary="List follow-ups")
 def list_followups(request, page: Query[PageParams], customer: int | None = None, lead: int | None = None,
-                   owner: int | None = None, since: datetime.date | None = None):
+                   owner: int | None = None, since: Day | None = None):
     queryset = FollowUp.objects.restrict(request.auth).select_related("owner")
     for name, value in (("customer_id", customer), ("lead_id", lead), ("owner_id", owner)):
         if value is not None:
@@ -446,7 +446,7 @@ def _visitors(request):
 
 @visitor_registrations.get("/", response=VisitorPage, summary="List visitor registrations")
 def list_visitor_registrations(request, page: Query[PageParams], site: int | None = None,
-                               since: datetime.date | None = None, until: datetime.date | None = None):
+                               since: Day | None = None, until: Day | None = None):
     """Walk-ins and calls at sales sites that the caller may see (their own receptions, or their
     team's, site's or all as their scope allows); `since`/`until`: days, inclusive."""
     queryset = _visitors(request)
@@ -485,17 +485,17 @@ class VisitPlanPage(Schema):
 
 
 class VisitPlanIn(Schema):
-    customer: int
-    planned_on: datetime.date
-    purpose: str = ""
+    customer: Id
+    planned_on: Day
+    purpose: Line(200) = ""
 
 
 visit_plans_router = Router(tags=["visit-plans"])
 
 
 @visit_plans_router.get("/", response=VisitPlanPage, summary="List visit plans")
-def list_visit_plans(request, page: Query[PageParams], owner: int | None = None, since: datetime.date | None = None,
-                     until: datetime.date | None = None, status: str | None = None):
+def list_visit_plans(request, page: Query[PageParams], owner: int | None = None, since: Day | None = None,
+                     until: Day | None = None, status: str | None = None):
     """Plans the caller may see (their own, their team's as their scope allows); `since`/`until`:
     planned days, inclusive."""
     queryset = VisitPlan.objects.restrict(request.auth).select_related("owner")

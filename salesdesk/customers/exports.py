@@ -1,8 +1,10 @@
 """Exporting a customer list to .xlsx within the user's scope: rows streamed from the database in
 chunks into openpyxl's write-only workbook (constant memory), then sent as a file.
 
-Cell values that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
-return) get a leading apostrophe, so an exported file cannot carry an injected formula."""
+Every cell goes through core.downloads.cell: values that a spreadsheet would run as a formula (starting
+with = + - @, or a tab or carriage return) get a leading apostrophe, so an exported file cannot carry
+an injected formula, and control characters a cell cannot hold (an old name with a vertical tab) are
+dropped, so one bad record never breaks the export."""
 
 from __future__ import annotations
 
@@ -13,15 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from salesdesk.core.downloads import cell
+
 from .selectors import mask_mobile, sees_full_mobiles
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+neutralise = cell  # the name the other exports knew it by
 
 
 def customer_columns():
@@ -39,7 +37,7 @@ def write_customers(queryset, target, *, full_mobiles: bool, owner_id: int | Non
     columns = customer_columns()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Customers"))
-    sheet.append([str(label) for _key, label in columns])
+    sheet.append([cell(str(label)) for _key, label in columns])
     keys = [key for key, _label in columns]
     count = 0
     rows = queryset.order_by("pk").values_list(*keys, "owner_id")
@@ -52,7 +50,7 @@ def write_customers(queryset, target, *, full_mobiles: bool, owner_id: int | Non
         for value in values:
             if hasattr(value, "tzinfo") and value.tzinfo is not None:
                 value = timezone.localtime(value).replace(tzinfo=None)
-            cells.append(neutralise(value))
+            cells.append(cell(value))
         sheet.append(cells)
         count += 1
         if progress is not None and count % 2000 == 0:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.core.forms import BootstrapForm, Picker
+from salesdesk.core.forms import BootstrapForm, Picker, ScopedChoiceField, scope_choices
 from salesdesk.org.forms import active_employees, employee_field
 
 from .models import Channel, Contact, Customer, CustomerClass, FollowUp, Lead, LeadSource, Level
@@ -277,17 +277,22 @@ class CustomerPicker(Picker):
     url_name = "customers:pick"
     placeholder = _("Type a customer's name, initials or mobile")
 
-    def label_for(self, value) -> str:
-        return Customer.objects.filter(pk=value).values_list("name", flat=True).first() or ""
+    def label_for(self, record) -> str:
+        return record.name
+
+
+def customer_field(**kwargs) -> ScopedChoiceField:
+    """The customer of a document form (order, quotation, contract, payment, visit plan): chosen with
+    the picker among the customers the reader sees. The form's __init__ calls
+    `scope_choices(self, user, customer=…)`; until then the field offers nothing."""
+    return ScopedChoiceField(Customer, label=kwargs.pop("label", _("Customer")), widget=CustomerPicker, **kwargs)
 
 
 class VisitPlanForm(BootstrapForm):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), widget=CustomerPicker)
+    customer = customer_field()
     planned_on = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import customers_in_scope
-
-        self.fields["customer"].queryset = customers_in_scope(user)
+        scope_choices(self, user)

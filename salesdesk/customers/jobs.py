@@ -70,6 +70,30 @@ def run_import(job, progress) -> JobResult:
                      params={"created": record.created, "updated": record.updated, "rejected": record.rejected})
 
 
+def reopen_stopped(job, key) -> bool:
+    """JobKind.stopped of the imports (this one and the past orders'): the worker importing the file
+    died and the housekeeping marked its job failed. Nothing of the run was kept (one transaction),
+    so the file goes back to "uploaded": its page shows why and offers the import again. Left alone
+    when it is being imported again already (its row locked, or a newer job under its key)."""
+    from salesdesk.jobs.services import latest
+
+    with transaction.atomic():
+        record = (ImportJob.objects.select_for_update(skip_locked=True)
+                  .filter(pk=(job.params or {}).get("import"), status=ImportJob.Status.RUNNING).first())
+        if record is None:
+            return False
+        newest = latest(key(record))
+        if newest is not None and newest.pk != job.pk:
+            return False
+        record.status = ImportJob.Status.UPLOADED
+        record.save(update_fields=["status"])
+    return True
+
+
+def import_stopped(job) -> None:
+    reopen_stopped(job, import_key)
+
+
 def run_import_check(job, progress) -> JobResult:
     return previews.run_check(job, progress, previews.customers_checked)
 
@@ -123,7 +147,8 @@ def prune_imports(day, progress) -> JobResult:
 
 
 def register_jobs() -> None:
-    register(JobKind(key=IMPORT, label=_("Customer import"), run=run_import, render=render_import))
+    register(JobKind(key=IMPORT, label=_("Customer import"), run=run_import, render=render_import,
+                     stopped=import_stopped))
     register(JobKind(key=IMPORT_CHECK, label=_("Reading and checking an import file"), run=run_import_check,
                      render=render_import))
     register(JobKind(key=EXPORT, label=_("Customer export"), run=run_export))

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from salesdesk.approvals import registry
 from salesdesk.approvals.registry import Facts
+from salesdesk.audit.changes import record_update
+from salesdesk.audit.registry import is_audited
 
 
 def moved_to(model, status) -> Callable:
@@ -31,6 +33,8 @@ def moved_to(model, status) -> Callable:
         if "updated_at" in fields:
             values["updated_at"] = timezone.now()
         model._default_manager.filter(pk=document.pk).update(**values)
+        if is_audited(model):
+            record_update(document, values)  # an UPDATE sends no signal
 
     handler.status = status
     return handler

@@ -10,12 +10,12 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from salesdesk.api.pagination import PageParams, paginate
-from salesdesk.api.schemas import Ref
+from salesdesk.api.schemas import Day, Id, Line, Money, Ref
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 
@@ -23,7 +23,7 @@ from . import payments as payment_services
 from . import receivables as receivable_services
 from .capabilities import CONFIRM_PAYMENTS
 from .models import Invoice, Payment
-from .selectors import customers_for_finance, invoices_for, payments_for
+from .selectors import customer_account, invoices_for, payments_for
 
 
 class InvoiceLineOut(Schema):
@@ -147,25 +147,26 @@ class PaymentPage(Schema):
 
 
 class PaymentIn(Schema):
-    customer: int
-    amount: Decimal
-    received_on: datetime.date
-    method: str = "transfer"
-    payer: str = ""
-    reference: str = ""
-    bill_number: str = ""
-    bill_due_on: datetime.date | None = None
-    note: str = ""
+    customer: Id
+    amount: Money
+    received_on: Day
+    method: Line(8) = "transfer"
+    payer: Line(200) = ""
+    reference: Line(64) = ""
+    bill_number: Line(64) = ""
+    bill_due_on: Day | None = None
+    note: Line(200) = ""
 
 
 class TargetIn(Schema):
-    invoice: int | None = None
-    installment: int | None = None
-    amount: Decimal
+    invoice: Id | None = None
+    installment: Id | None = None
+    amount: Money
 
 
 class AllocateIn(Schema):
-    targets: list[TargetIn]
+    targets: list[TargetIn] = Field(..., max_length=payment_services.MAX_TARGETS,
+                                    description=f"At most {payment_services.MAX_TARGETS} at a time.")
 
 
 payments = Router(tags=["payments"])
@@ -254,7 +255,7 @@ receivables = Router(tags=["receivables"])
 
 
 @receivables.get("/", response=AgingOut, summary="Receivables aging (账龄) per customer, owner or department")
-def get_aging(request, by: str = "customer", as_of: datetime.date | None = None):
+def get_aging(request, by: str = "customer", as_of: Day | None = None):
     if by not in receivable_services.GROUPS:
         raise ValidationError(_("Group by customer, owner or department."))
     return receivable_services.aging(request.auth, as_of=as_of, by=by)
@@ -262,9 +263,9 @@ def get_aging(request, by: str = "customer", as_of: datetime.date | None = None)
 
 @receivables.get("/customers/{int:id}/", response=CustomerReceivablesOut, summary="One customer's open invoices")
 def get_customer_receivables(request, id: int):
-    customer = get_object_or_404(customers_for_finance(request.auth), pk=id)
-    figures = receivable_services.customer_receivables(customer)
-    return {"customer": {"id": customer.pk, "name": customer.name}, **figures}
+    account = customer_account(request.auth, id)
+    figures = receivable_services.customer_receivables(account)
+    return {"customer": {"id": account.customer.pk, "name": account.customer.name}, **figures}
 
 
 RESOURCES = {"invoices": invoices, "payments": payments, "receivables": receivables}

@@ -12,7 +12,19 @@ defaults for unrated customers (FinanceSettings: cash before delivery unless set
 new customer nobody has rated cannot take goods on credit.
 
 A blocked action passes only with an approved credit override (信用特批) for that order and action,
-used up by the action it lets through.
+used up by the action it lets through. An override is bound to what was approved: the same customer,
+the order's amount as it was, an action worth no more, and no more over the rules than it was
+approved for (a draft raised after approval, a lower limit, new overdue money: it no longer fits,
+and a new override is asked for). Its amount is everything the action puts beyond the rules — the
+whole excess over the limit, not only an overdue part — so a chain by amount sees the real size.
+
+Samples and gifts (free lines of a shipment) leave at their list value (the product's standard
+price) on the customer's credit: within the limit for customers on credit, covered by money received
+for cash customers; beyond that they need an override like any goods.
+
+The real check (`consume=True`, inside the transaction that confirms, releases or issues) first
+locks the customer's row, so that parallel confirmations or releases for one customer are checked
+one after another, each seeing what the one before committed.
 
 Every change of a profile is a CreditChange, the customer's credit history. Granting or raising
 credit beyond its holder's authority goes through the "credit_limit" chain (信用额度审批) and applies
@@ -30,6 +42,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.audit.changes import record_update
 from salesdesk.core.access import actor_of
 from salesdesk.customers.models import Customer
 from salesdesk.sales import gates
@@ -113,8 +126,10 @@ class CreditBlocked(ValidationError):
         self.action, self.order, self.excess = action, order, excess
 
 
-def problem(action: str, *, order, amount: Decimal) -> tuple[str, Decimal] | None:
-    """Why the credit rules block `action` on `order` now (message, amount over), or None."""
+def problem(action: str, *, order, amount: Decimal, free: Decimal = ZERO) -> tuple[str, Decimal] | None:
+    """Why the credit rules block `action` on `order` now (message, amount beyond the rules), or None.
+    Every rule broken is named; the amount is the largest of them (overdue money, the excess over
+    the limit, what a cash customer still has to pay)."""
     profile = CreditProfile.objects.filter(customer_id=order.customer_id).first() or default_profile(
         order.customer)
     figures = exposure(order.customer)
@@ -122,22 +137,67 @@ def problem(action: str, *, order, amount: Decimal) -> tuple[str, Decimal] | Non
     if profile.pk is None:
         name = _("%(customer)s (not rated yet: the company's terms for unrated customers apply)") % {
             "customer": name}
+    found: list[tuple[str, Decimal]] = []
     if figures.overdue > 0:
-        return (_("%(customer)s has %(amount)s overdue (due since %(since)s); it must be collected first.") % {
-            "customer": name, "amount": figures.overdue, "since": figures.oldest_due_on}, figures.overdue)
+        found.append((_("%(customer)s has %(amount)s overdue (due since %(since)s); it must be collected first.") % {
+            "customer": name, "amount": figures.overdue, "since": figures.oldest_due_on}, figures.overdue))
     if profile.policy == CreditProfile.Policy.CASH:
-        if action == gates.CONFIRM:
-            return None
-        needed = figures.receivable + (amount if action == gates.RELEASE else ZERO)
-        if needed > 0:
-            return (_("%(customer)s pays cash before delivery: %(needed)s more must be received first.") % {
-                "customer": name, "needed": needed}, needed)
+        if action != gates.CONFIRM:
+            needed = figures.receivable + (amount if action == gates.RELEASE else ZERO) + free
+            if needed > 0:
+                found.append((_("%(customer)s pays cash before delivery: %(needed)s more must be received first.")
+                              % {"customer": name, "needed": needed}, needed))
+    else:
+        used = figures.used + (amount if action == gates.CONFIRM else ZERO) + free
+        if used > profile.limit:
+            found.append((_("%(customer)s would use %(used)s of its credit limit of %(limit)s (%(excess)s over).") % {
+                "customer": name, "used": used, "limit": profile.limit, "excess": used - profile.limit},
+                used - profile.limit))
+    if not found:
         return None
-    used = figures.used + (amount if action == gates.CONFIRM else ZERO)
-    if used > profile.limit:
-        return (_("%(customer)s would use %(used)s of its credit limit of %(limit)s (%(excess)s over).") % {
-            "customer": name, "used": used, "limit": profile.limit, "excess": used - profile.limit},
-            used - profile.limit)
+    return " ".join(message for message, _amount in found), max(amount for _message, amount in found)
+
+
+def action_amount(order, action: str) -> tuple[Decimal, Decimal]:
+    """(value, free value) the next `action` on `order` puts on the customer's credit: the order's
+    amount to confirm it; what is still to ship, and the samples and gifts of its draft shipments at
+    list value, to release it; what is not invoiced yet, to issue an invoice (which adds nothing new
+    to what the customer uses, but an override for it covers no larger invoice)."""
+    from salesdesk.sales.models import Shipment, ShipmentLine
+
+    if action == gates.CONFIRM:
+        return order.amount, ZERO
+    if action == gates.RELEASE:
+        value = sum((line.open_quantity * line.unit_price for line in order.lines.all()), ZERO)
+        free = sum((line.quantity * line.product.standard_price for line in ShipmentLine.objects.filter(
+            shipment__order=order, shipment__status=Shipment.Status.DRAFT,
+            kind__in=[ShipmentLine.Kind.SAMPLE, ShipmentLine.Kind.GIFT]).select_related("product")), ZERO)
+        return _cents(value), _cents(free)
+    if action == gates.ISSUE:
+        return _cents(sum(((line.quantity - line.invoiced_quantity) * line.unit_price for line in order.lines.all()),
+                          ZERO)), ZERO
+    return ZERO, ZERO
+
+
+def lock_customer(customer_id: int) -> None:
+    """One money decision per customer at a time (PostgreSQL: a row lock held to the end of the
+    transaction; SQLite writes one transaction at a time anyway)."""
+    list(Customer.objects.select_for_update().filter(pk=customer_id).values_list("pk", flat=True))
+
+
+def why_it_does_not_fit(override: CreditOverride, *, order, amount: Decimal, excess: Decimal) -> str | None:
+    """Why an approved override no longer covers the action (None: it does)."""
+    if override.customer_id != order.customer_id:
+        return _("it was approved for another customer")
+    if override.order_amount is not None and order.amount != override.order_amount:
+        return _("it was approved for an order of %(approved)s, and the order is now %(now)s") % {
+            "approved": override.order_amount, "now": order.amount}
+    if override.action_amount is not None and amount > override.action_amount:
+        return _("it was approved for %(approved)s, and this is %(now)s") % {
+            "approved": override.action_amount, "now": amount}
+    if excess > override.amount:
+        return _("it covered %(approved)s beyond the credit rules, and now it would be %(now)s") % {
+            "approved": override.amount, "now": excess}
     return None
 
 
@@ -155,20 +215,27 @@ def default_profile(customer) -> CreditProfile:
                          payment_days=settings.default_payment_days)
 
 
-def gate(action: str, *, order, amount: Decimal, consume: bool = True) -> None:
+def gate(action: str, *, order, amount: Decimal, free: Decimal = ZERO, consume: bool = True) -> None:
     """sales.gates entry: block unless the rules pass or an approved override for this order and
-    action is there (and, when `consume`, use it up)."""
-    found = problem(action, order=order, amount=amount)
+    action still fits it (and, when `consume`, use it up)."""
+    if consume:
+        lock_customer(order.customer_id)
+    found = problem(action, order=order, amount=amount, free=free)
     if found is None:
         return
+    message, excess = found
     overrides = CreditOverride.objects.filter(order_id=order.pk, action=action, status=CreditOverride.Status.APPROVED)
     override = (overrides.select_for_update().first() if consume else overrides.first())
     if override is not None:
-        if consume:
-            override.status, override.used_at = CreditOverride.Status.USED, timezone.now()
-            override.save(update_fields=["status", "used_at"])
-        return
-    message, excess = found
+        misfit = why_it_does_not_fit(override, order=order, amount=amount + free, excess=excess)
+        if misfit is None:
+            if consume:
+                override.status, override.used_at = CreditOverride.Status.USED, timezone.now()
+                override.save(update_fields=["status", "used_at"])
+            return
+        raise CreditBlocked(_("Credit check: %(problem)s The approved credit override no longer applies (%(why)s); "
+                              "ask for a new one.") % {"problem": message, "why": misfit},
+                            action=action, order=order, excess=excess)
     raise CreditBlocked(_("Credit check: %(problem)s Ask for a credit override.") % {"problem": message},
                         action=action, order=order, excess=excess)
 
@@ -236,8 +303,9 @@ def _apply(change: CreditChange) -> CreditProfile:
         defaults={"company_id": change.company_id, "level": change.level, "limit": change.limit,
                   "policy": change.policy, "payment_days": change.payment_days, "note": change.note,
                   "updated_by_id": change.requested_by_id})
-    CreditChange.objects.filter(pk=change.pk).update(status=CreditChange.Status.APPLIED, decided_at=timezone.now())
-    change.status = CreditChange.Status.APPLIED
+    values = {"status": CreditChange.Status.APPLIED, "decided_at": timezone.now()}
+    CreditChange.objects.filter(pk=change.pk).update(**values)
+    record_update(change, values)  # the change takes the new values too
     return profile
 
 
@@ -278,16 +346,24 @@ def request_override(*, order: SalesOrder, action: str, by, reason: str, amount:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the customer should get the credit.")})
     order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
-    found = problem(action, order=order, amount=amount or order.amount)
+    value, free = action_amount(order, action)
+    if amount:
+        value, free = Decimal(amount), ZERO
+    found = problem(action, order=order, amount=value, free=free)
     if found is None:
         raise ValidationError(_("The credit rules do not block this; no override is needed."))
+    message, excess = found
+    for approved in CreditOverride.objects.filter(order=order, action=action, status=CreditOverride.Status.APPROVED):
+        if why_it_does_not_fit(approved, order=order, amount=value + free, excess=excess) is not None:
+            approved.status = CreditOverride.Status.EXPIRED  # overtaken by the order or the customer's credit
+            approved.save(update_fields=["status"])
     if CreditOverride.objects.filter(order=order, action=action, status__in=[
             CreditOverride.Status.PENDING, CreditOverride.Status.APPROVED]).exists():
         raise ValidationError(_("An override for this is already asked for or approved."))
-    message, excess = found
     override = CreditOverride.objects.create(
         company_id=order.company_id, customer_id=order.customer_id, owner_id=order.owner_id, order=order,
-        action=action, amount=excess, blocked_because=message[:300], reason=reason.strip()[:500], requested_by=by)
+        action=action, amount=excess, order_amount=order.amount, action_amount=value + free,
+        blocked_because=message[:300], reason=reason.strip()[:500], requested_by=by)
     return approvals.submit(document=override, document_type=OVERRIDE_DOCUMENT, submitter=by)
 
 

@@ -21,12 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesdesk.core.scope import scope_for
 from salesdesk.customers.registry import LATEST, DocumentKind, DocumentRow
 
 from . import credit
 from .models import CollectionNote, CollectionTask, CreditProfile, Invoice
 from .payments import RECEIVABLE
+from .selectors import sees_credit
 
 OPEN = F("amount") - F("paid_amount") - F("written_off_amount")
 
@@ -65,12 +65,14 @@ def credit_of(customer, user, *, unrated_too: bool) -> dict | None:
     """The customer's credit for a viewer who may see it: its profile, and on credit what is used and
     still available; None for anyone else. An unrated customer has the company's terms for unrated
     customers, shown when `unrated_too` (next to its invoices: a prospect's page shows no finance)."""
+    # A credit profile is seen within the finance scope of the customer's owner (finance/scope_rules.py);
+    # the statement of account asks the same (selectors.sees_credit).
+    if not sees_credit(customer, user):
+        return None
     profile = CreditProfile.objects.restrict(user, "view").filter(customer_id=customer.pk).first()
     rated = profile is not None
     if not rated:
-        # No profile in sight: there is none, or it is out of the viewer's scope — a credit profile is
-        # seen within the finance scope of the customer's owner (finance/scope_rules.py).
-        if not unrated_too or customer.owner_id not in scope_for(user).owners("finance"):
+        if not unrated_too:
             return None
         profile = credit.default_profile(customer)
     shown = {"profile": profile, "rated": rated, "used": None, "available": None}

@@ -5,9 +5,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.core.forms import BootstrapForm
-from salesdesk.customers.forms import CustomerPicker
-from salesdesk.customers.models import Customer
+from salesdesk.core.forms import BootstrapForm, scope_choices
+from salesdesk.customers.forms import customer_field
 
 from .models import CreditProfile, FinanceSettings, Payment
 
@@ -16,7 +15,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class PaymentForm(BootstrapForm):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), widget=CustomerPicker)
+    customer = customer_field()
     method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
     amount = forms.DecimalField(label=_("Amount"), min_value=0.01, **MONEY)
     received_on = forms.DateField(label=_("Received on"), initial=timezone.localdate, **DATE)
@@ -29,9 +28,7 @@ class PaymentForm(BootstrapForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from salesdesk.customers.selectors import customers_in_scope
-
-        self.fields["customer"].queryset = customers_in_scope(user)
+        scope_choices(self, user)
 
 
 class CreditProfileForm(BootstrapForm):

@@ -22,9 +22,11 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesdesk.core.access import actor_of
+from salesdesk.audit.changes import ChangeLog, record_created
+from salesdesk.core.access import actor_of, person_of
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
+from salesdesk.core.numbers import QUANTITY, checked_decimal
 from salesdesk.customers.models import InvoicingProfile
 from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales import gates
@@ -104,7 +106,7 @@ def request_invoice(*, order: SalesOrder, by, quantities: dict[int, Decimal], ki
     allowed = invoiceable(order)
     rows = []
     for line_id, quantity in quantities.items():
-        quantity = Decimal(quantity or 0)
+        quantity = checked_decimal(quantity or 0, QUANTITY, what=_("The quantity"))
         if quantity <= 0:
             continue
         line = lines.get(int(line_id))
@@ -115,7 +117,7 @@ def request_invoice(*, order: SalesOrder, by, quantities: dict[int, Decimal], ki
                 "product": line.product.name, "wanted": _qty(quantity), "open": _qty(max(allowed[line.pk], 0))})
         amount = (quantity * line.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
         tax = (amount * line.tax_rate / (1 + line.tax_rate)).quantize(CENT, rounding=ROUND_HALF_UP)
-        rows.append(InvoiceLine(order_line=line, product_id=line.product_id, quantity=quantity,
+        rows.append(InvoiceLine(order_line=line, product=line.product, quantity=quantity,
                                 unit_price=line.unit_price, tax_rate=line.tax_rate, amount=amount, tax_amount=tax))
     if not rows:
         raise ValidationError(_("Invoice at least one line."))
@@ -130,7 +132,7 @@ def request_invoice(*, order: SalesOrder, by, quantities: dict[int, Decimal], ki
         number=next_number(company=order.company, document="invoice"))
     for row in rows:
         row.invoice = invoice
-    InvoiceLine.objects.bulk_create(rows)
+    record_created(InvoiceLine.objects.bulk_create(rows))  # bulk_create sends no signals
     if by.pk != order.owner_id:
         # The assistant who asked keeps seeing the request whatever their scope.
         Collaborator.objects.get_or_create(content_type=ContentType.objects.get_for_model(Invoice),
@@ -175,7 +177,8 @@ def check(*, invoice: Invoice, by, approve: bool, comment: str = "") -> Invoice:
     actor_of(by).require(CHECK_INVOICES)
     invoice = _locked(invoice)
     _must_be(invoice, Invoice.Status.TO_CHECK)
-    if by.pk == invoice.requested_by_id:
+    person = person_of(by)
+    if person is None or person.pk == invoice.requested_by_id:
         raise ValidationError(_("An invoice request is checked by a second person, not by the one who asked for it."))
     if approve:
         _lines_still_match(invoice)
@@ -184,7 +187,7 @@ def check(*, invoice: Invoice, by, approve: bool, comment: str = "") -> Invoice:
         if not comment.strip():
             raise ValidationError({"comment": _("Say what is wrong with the request.")})
         invoice.status = Invoice.Status.DRAFT
-    invoice.checked_by, invoice.checked_at, invoice.check_comment = by, timezone.now(), comment.strip()[:200]
+    invoice.checked_by, invoice.checked_at, invoice.check_comment = person, timezone.now(), comment.strip()[:200]
     invoice.save(update_fields=["status", "checked_by", "checked_at", "check_comment", "updated_at"])
     return invoice
 
@@ -195,12 +198,14 @@ def issue(*, invoice: Invoice, by, invoice_number: str, issued_on: datetime.date
     actor_of(by).require(CHECK_INVOICES)
     invoice = _locked(invoice)
     _must_be(invoice, Invoice.Status.CHECKED)
-    if by.pk == invoice.requested_by_id:
+    person = person_of(by)
+    if person is None or person.pk == invoice.requested_by_id:
         raise ValidationError(_("The one who asked for an invoice does not issue it."))
     if not invoice_number.strip():
         raise ValidationError({"invoice_number": _("Give the invoice number.")})
-    order_lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update()
-                   .filter(pk__in=invoice.lines.values("order_line"))}
+    order_lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update(of=("self",))
+                   .select_related("product").filter(pk__in=invoice.lines.values("order_line"))}
+    log = ChangeLog()  # the invoiced quantities, raised by UPDATE
     shipped_basis = basis_of(invoice.company_id) == FinanceSettings.Basis.SHIPPED
     for line in invoice.lines.select_related("product"):
         order_line = order_lines[line.order_line_id]
@@ -209,6 +214,8 @@ def issue(*, invoice: Invoice, by, invoice_number: str, issued_on: datetime.date
             raise ValidationError(_("%(product)s: more than may be invoiced on the order.") % {
                 "product": line.product.name})
         SalesOrderLine.objects.filter(pk=order_line.pk).update(invoiced_quantity=F("invoiced_quantity") + line.quantity)
+        log.changed(order_line, invoiced_quantity=order_line.invoiced_quantity + line.quantity)
+    log.write()
     gates.check(gates.ISSUE, order=invoice.order, amount=invoice.amount)
     invoice.status, invoice.invoice_number, invoice.issued_on = Invoice.Status.ISSUED, invoice_number.strip(), issued_on
     invoice.due_on = issued_on + datetime.timedelta(days=payment_days_for(invoice.customer_id, invoice.company_id))

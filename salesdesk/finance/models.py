@@ -469,6 +469,8 @@ class CreditOverride(models.Model):
         REJECTED = "rejected", _("rejected")
         RETURNED = "returned", _("returned")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        # Approved, then overtaken: the order or the customer's credit changed beyond what was approved.
+        EXPIRED = "expired", _("no longer applies")
 
     company = models.ForeignKey("org.Company", on_delete=models.CASCADE, related_name="+")
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+",
@@ -478,6 +480,10 @@ class CreditOverride(models.Model):
                               verbose_name=pgettext_lazy("sales order", "order"))
     action = models.CharField(_("for"), max_length=8, choices=Action.choices)
     amount = models.DecimalField(_("amount over the limit"), **MONEY, default=0)
+    # What was approved: the order's amount then and the value of the action (with samples and gifts
+    # at list value). Empty on overrides asked for before these were kept.
+    order_amount = models.DecimalField(_("order amount approved"), **MONEY, null=True, blank=True)
+    action_amount = models.DecimalField(_("value approved"), **MONEY, null=True, blank=True)
     blocked_because = models.CharField(_("blocked because"), max_length=300)
     reason = models.CharField(_("reason"), max_length=500)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

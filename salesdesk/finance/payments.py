@@ -1,5 +1,5 @@
 """Payments (回款): registered (by the rep who hears of it, or by finance), confirmed by finance against
-the bank, allocated (核销) to issued invoices or to contract installments — partly, several at once —
+the bank — by a second person, never the one who registered it —, allocated (核销) to issued invoices or to contract installments — partly, several at once —
 and, what is left unapplied, refunded (退款). A bad debt is written off through the approval chain.
 
 Integrity: a payment never applies more than it is (allocated + refunded ≤ amount), an invoice is
@@ -20,9 +20,11 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesdesk.core.access import actor_of
+from salesdesk.audit.changes import ChangeLog
+from salesdesk.core.access import Denied, actor_of, person_of
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
+from salesdesk.core.numbers import MONEY, checked_decimal
 from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales.models import Installment
 
@@ -40,11 +42,12 @@ def may_confirm(user) -> bool:
 
 
 def _money(value, field: str) -> Decimal:
-    amount = Decimal(value or 0)
+    try:  # not a number, NaN, Infinity, 1e400, 0.001: refused
+        amount = checked_decimal(value or 0, MONEY, what=_("The amount"))
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     if amount <= 0:
         raise ValidationError({field: _("The amount must be more than zero.")})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: _("Amounts have at most two decimals.")})
     return amount
 
 
@@ -87,12 +90,25 @@ def _must_be(payment: Payment, status: str) -> None:
             "status": payment.get_status_display()})
 
 
+def is_registrar(payment: Payment, who) -> bool:
+    """Whether `who` (employee, actor or user) is the person who registered the payment."""
+    person = person_of(who)
+    return person is not None and person.pk == payment.registered_by_id
+
+
 @transaction.atomic
 def confirm(*, payment: Payment, by) -> Payment:
-    """Finance has seen the money on the account (or holds the bill)."""
+    """Finance has seen the money on the account (or holds the bill). Two people: whoever registered
+    the payment — a rep, or finance itself — never confirms it (judged on the locked row, by the
+    person whatever positions he holds); he may still mark it not received (reject)."""
     actor_of(by).require(CONFIRM_PAYMENTS)
+    by = person_of(by)
+    if by is None:
+        raise Denied(_("Only employees of the company can do this."))
     payment = _locked(payment)
     _must_be(payment, Payment.Status.REGISTERED)
+    if is_registrar(payment, by):
+        raise ValidationError(_("A payment is confirmed by a second person, not by the one who registered it."))
     payment.status, payment.confirmed_by, payment.confirmed_at = Payment.Status.CONFIRMED, by, timezone.now()
     payment.booked_department_id, payment.booked_territory_id = booking_dimensions(payment.owner_id, payment.customer)
     payment.save(update_fields=["status", "confirmed_by", "confirmed_at", "booked_department", "booked_territory",
@@ -130,10 +146,20 @@ def installment_paid(installment_ids) -> dict[int, Decimal]:
     return {row["installment"]: row["total"] for row in rows}
 
 
+MAX_TARGETS = 500  # invoices and installments one allocation may name (the API refuses more as well)
+
+
+def check_target_count(count: int) -> None:
+    if count > MAX_TARGETS:
+        raise ValidationError(_("At most %(max)s invoices and installments at a time (%(count)s given): allocate "
+                                "the rest in another step.") % {"max": MAX_TARGETS, "count": f"{count:,}"})
+
+
 @transaction.atomic
 def allocate(*, payment: Payment, by, targets: list[Target], on: datetime.date | None = None) -> list[Allocation]:
     """核销: apply the payment to invoices and installments of its customer, all or nothing."""
     actor_of(by).require(CONFIRM_PAYMENTS)
+    check_target_count(len(targets))
     payment = _locked(payment)
     _must_be(payment, Payment.Status.CONFIRMED)
     targets = [target for target in targets if target.amount]
@@ -187,12 +213,19 @@ def allocate(*, payment: Payment, by, targets: list[Target], on: datetime.date |
                 "open": open_amount})
     on = on or timezone.localdate()
     made = Allocation.objects.bulk_create([
-        Allocation(payment=payment, invoice=target.invoice, installment=target.installment, amount=target.amount,
+        Allocation(payment=payment, invoice=invoices.get(getattr(target.invoice, "pk", None)),
+                   installment=installments.get(getattr(target.installment, "pk", None)), amount=target.amount,
                    allocated_by=by, allocated_on=on) for target in targets])
+    # Set-based writes send no signals: the audit log is told (one INSERT for all the entries).
+    log = ChangeLog()
+    log.created(made)
     for pk, wanted in wanted_per_invoice.items():
         Invoice.objects.filter(pk=pk).update(paid_amount=F("paid_amount") + wanted)
-    Payment.objects.filter(pk=payment.pk).update(allocated_amount=F("allocated_amount") + total,
-                                                 updated_at=timezone.now())
+        log.changed(invoices[pk], paid_amount=invoices[pk].paid_amount + wanted)
+    now = timezone.now()
+    Payment.objects.filter(pk=payment.pk).update(allocated_amount=F("allocated_amount") + total, updated_at=now)
+    log.changed(payment, allocated_amount=payment.allocated_amount + total, updated_at=now)
+    log.write()
     return made
 
 
@@ -201,13 +234,22 @@ def unallocate(*, allocation: Allocation, by) -> None:
     """Undo an allocation made by mistake; the money is unapplied again."""
     actor_of(by).require(CONFIRM_PAYMENTS)
     payment = _locked(allocation.payment)
-    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    # Read again under the payment's lock: a parallel undo of the same allocation (a double click, two
+    # clerks) may have deleted it while this one waited for the lock.
+    allocation = Allocation.objects.select_for_update().filter(pk=allocation.pk, payment=payment).first()
+    if allocation is None:
+        raise ValidationError(_("This allocation has already been undone."))
+    log = ChangeLog()
     if allocation.invoice_id:
-        Invoice.objects.select_for_update().get(pk=allocation.invoice_id)
+        invoice = Invoice.objects.select_for_update().get(pk=allocation.invoice_id)
         Invoice.objects.filter(pk=allocation.invoice_id).update(paid_amount=F("paid_amount") - allocation.amount)
+        log.changed(invoice, paid_amount=invoice.paid_amount - allocation.amount)
+    now = timezone.now()
     Payment.objects.filter(pk=payment.pk).update(allocated_amount=F("allocated_amount") - allocation.amount,
-                                                 updated_at=timezone.now())
-    allocation.delete()
+                                                 updated_at=now)
+    log.changed(payment, allocated_amount=payment.allocated_amount - allocation.amount, updated_at=now)
+    log.write()
+    allocation.delete()  # recorded by the signals
 
 
 @transaction.atomic
@@ -219,7 +261,7 @@ def allocate_oldest_first(*, payment: Payment, by) -> list[Allocation]:
     targets = []
     for invoice in (Invoice.objects.filter(customer_id=payment.customer_id, status__in=RECEIVABLE)
                     .order_by("due_on", "issued_on", "pk")):
-        if left <= 0:
+        if left <= 0 or len(targets) == MAX_TARGETS:  # more open invoices than that: the rest another time
             break
         if invoice.open_amount > 0:
             amount = min(left, invoice.open_amount)
@@ -242,8 +284,11 @@ def refund(*, payment: Payment, by, amount, refunded_on: datetime.date, reason: 
         raise ValidationError(_("Only the unapplied %(left)s can be refunded.") % {"left": payment.unapplied})
     made = Refund.objects.create(payment=payment, amount=amount, refunded_on=refunded_on, reason=reason.strip()[:200],
                                  refunded_by=by)
-    Payment.objects.filter(pk=payment.pk).update(refunded_amount=F("refunded_amount") + amount,
-                                                 updated_at=timezone.now())
+    now = timezone.now()
+    Payment.objects.filter(pk=payment.pk).update(refunded_amount=F("refunded_amount") + amount, updated_at=now)
+    log = ChangeLog()
+    log.changed(payment, refunded_amount=payment.refunded_amount + amount, updated_at=now)
+    log.write()
     return made
 
 
@@ -284,8 +329,12 @@ def _write_off_approved(write_off: WriteOff, request) -> None:
         raise ValidationError(_("Invoice %(number)s has only %(open)s open now; the write-off no longer fits.") % {
             "number": invoice.number, "open": invoice.open_amount})
     Invoice.objects.filter(pk=invoice.pk).update(written_off_amount=F("written_off_amount") + write_off.amount)
-    WriteOff.objects.filter(pk=write_off.pk).update(status=WriteOff.Status.APPROVED,
-                                                    written_off_on=timezone.localdate())
+    values = {"status": WriteOff.Status.APPROVED, "written_off_on": timezone.localdate()}
+    WriteOff.objects.filter(pk=write_off.pk).update(**values)
+    log = ChangeLog()
+    log.changed(invoice, written_off_amount=invoice.written_off_amount + write_off.amount)
+    log.changed(write_off, **values)
+    log.write()
 
 
 def _write_off_facts(write_off: WriteOff):

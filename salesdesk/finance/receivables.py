@@ -2,7 +2,8 @@
 their due date; the statement of account (对账单) per customer for the monthly reconciliation; and
 collection tasks (催收) for the owners of customers with something overdue.
 
-All reads start from the data scope: `Invoice.objects.restrict(user)`."""
+All reads start from the data scope: `Invoice.objects.restrict(user)`; one customer's figures and
+statement from the account `finance.selectors.customer_account(user, customer)` reads."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from .models import CollectionNote, CollectionTask, Invoice, Payment, Refund, WriteOff
+from .models import CollectionNote, CollectionTask, Invoice, Payment, WriteOff
 from .payments import RECEIVABLE
 
 ZERO = Decimal(0)
@@ -127,11 +128,12 @@ def aging(user, *, as_of: datetime.date | None = None, by: str = "customer", que
                  totals=AgingRow(key=None, name=_("Total"), buckets=totals, total=sum(totals.values(), ZERO)))
 
 
-def customer_receivables(customer) -> dict:
-    """The customer's open invoices and unapplied money (no scope here: the caller has the customer)."""
-    invoices = list(Invoice.objects.filter(customer=customer, status__in=RECEIVABLE).annotate(open=OPEN)
+def customer_receivables(account) -> dict:
+    """The open invoices and unapplied money of a customer's account (finance.selectors.customer_account)
+    as its reader sees them."""
+    invoices = list(account.invoices.filter(status__in=RECEIVABLE).annotate(open=OPEN)
                     .filter(open__gt=0).order_by("due_on", "pk"))
-    unapplied = (Payment.objects.filter(customer=customer, status=Payment.Status.CONFIRMED)
+    unapplied = (account.payments.filter(status=Payment.Status.CONFIRMED)
                  .aggregate(total=Sum(F("amount") - F("allocated_amount") - F("refunded_amount")))["total"] or ZERO)
     today = timezone.localdate()
     for invoice in invoices:
@@ -165,7 +167,7 @@ class Statement:
     closing: Decimal
 
 
-def _movements(customer, *, before: datetime.date | None = None, start: datetime.date | None = None,
+def _movements(account, *, before: datetime.date | None = None, start: datetime.date | None = None,
                end: datetime.date | None = None) -> list[StatementRow]:
     def dated(lookup):
         q = Q()
@@ -178,32 +180,34 @@ def _movements(customer, *, before: datetime.date | None = None, start: datetime
         return q
 
     rows = []
-    for invoice in Invoice.objects.filter(dated("issued_on"), customer=customer, status__in=RECEIVABLE):
+    for invoice in account.invoices.filter(dated("issued_on"), status__in=RECEIVABLE):
         rows.append(StatementRow(invoice.issued_on, _("Invoice"), f"{invoice.invoice_number} ({invoice.number})",
                                  invoice.amount, ZERO))
-    for payment in Payment.objects.filter(dated("received_on"), customer=customer, status=Payment.Status.CONFIRMED):
+    for payment in account.payments.filter(dated("received_on"), status=Payment.Status.CONFIRMED):
         rows.append(StatementRow(payment.received_on, _("Payment received") + f" · {payment.get_method_display()}",
                                  payment.number, ZERO, payment.amount))
-    for refund in Refund.objects.filter(dated("refunded_on"), payment__customer=customer).select_related("payment"):
+    for refund in account.refunds.filter(dated("refunded_on")).select_related("payment"):
         rows.append(StatementRow(refund.refunded_on, _("Refund"), refund.payment.number, refund.amount, ZERO))
-    for write_off in WriteOff.objects.filter(dated("written_off_on"), customer=customer,
-                                             status=WriteOff.Status.APPROVED).select_related("invoice"):
+    for write_off in account.write_offs.filter(dated("written_off_on"),
+                                               status=WriteOff.Status.APPROVED).select_related("invoice"):
         rows.append(StatementRow(write_off.written_off_on, _("Written off"), write_off.invoice.number, ZERO,
                                  write_off.amount))
     rows.sort(key=lambda row: (row.on, row.credit > 0, row.reference))
     return rows
 
 
-def statement(customer, *, date_from: datetime.date, date_to: datetime.date) -> Statement:
-    """What was invoiced, paid, refunded and written off in the period, with the running balance."""
+def statement(account, *, date_from: datetime.date, date_to: datetime.date) -> Statement:
+    """What was invoiced, paid, refunded and written off in the period, with the running balance: of
+    a customer's account (finance.selectors.customer_account), as its reader sees it — the page, its
+    .xlsx and the API show the same documents as the documents' own pages."""
     if date_to < date_from:
         raise ValidationError(_("The period ends before it starts."))
-    opening = sum((row.debit - row.credit for row in _movements(customer, before=date_from)), ZERO)
+    opening = sum((row.debit - row.credit for row in _movements(account, before=date_from)), ZERO)
     balance, rows = opening, []
-    for row in _movements(customer, start=date_from, end=date_to):
+    for row in _movements(account, start=date_from, end=date_to):
         balance += row.debit - row.credit
         rows.append(StatementRow(row.on, row.what, row.reference, row.debit, row.credit, balance))
-    return Statement(customer=customer, date_from=date_from, date_to=date_to, opening=opening, rows=rows,
+    return Statement(customer=account.customer, date_from=date_from, date_to=date_to, opening=opening, rows=rows,
                      closing=balance)
 
 
@@ -211,23 +215,23 @@ def statement_workbook(result: Statement) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from salesdesk.customers.exports import neutralise
+    from salesdesk.core.downloads import row as sheet_row
 
     book = Workbook()
     sheet = book.active
     sheet.title = _("Statement")[:31]
-    sheet.append([_("Statement of account")])
+    sheet.append(sheet_row([_("Statement of account")]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Customer"), neutralise(result.customer.name)])
-    sheet.append([_("Period"), f"{result.date_from.isoformat()} – {result.date_to.isoformat()}"])
-    sheet.append([])
-    sheet.append([_("Date"), _("What"), _("Reference"), _("Debit"), pgettext("statement", "Credit"), _("Balance")])
+    sheet.append(sheet_row([_("Customer"), result.customer.name]))
+    sheet.append(sheet_row([_("Period"), f"{result.date_from.isoformat()} – {result.date_to.isoformat()}"]))
+    sheet.append(sheet_row([]))
+    sheet.append(sheet_row([_("Date"), _("What"), _("Reference"), _("Debit"), pgettext("statement", "Credit"), _("Balance")]))
     for cell in sheet[5]:
         cell.font = Font(bold=True)
-    sheet.append([result.date_from, _("Opening balance"), "", None, None, result.opening])
+    sheet.append(sheet_row([result.date_from, _("Opening balance"), "", None, None, result.opening]))
     for row in result.rows:
-        sheet.append([row.on, row.what, neutralise(row.reference), row.debit or None, row.credit or None, row.balance])
-    sheet.append([result.date_to, _("Closing balance"), "", None, None, result.closing])
+        sheet.append(sheet_row([row.on, row.what, row.reference, row.debit or None, row.credit or None, row.balance]))
+    sheet.append(sheet_row([result.date_to, _("Closing balance"), "", None, None, result.closing]))
     for column in "DEF":
         for cell in sheet[column][5:]:
             cell.number_format = "#,##0.00"

@@ -6,7 +6,8 @@ due org changes …).
 A kind's `run(job, progress)` does the work and returns a `JobResult`; it raises `JobFailed` (or a
 ValidationError) with a message for the user. `render(request, job)`, when given, answers the
 progress poll once the job is done (e.g. the report fragment from the cached result, or a redirect
-to the import page); without it the job's own result box is shown."""
+to the import page); without it the job's own result box is shown. `stopped(job)`, when given, is
+called once a job whose worker died has been marked failed by the daily housekeeping."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ class JobKind:
     label: object
     run: Callable  # run(job, progress) -> JobResult; progress(done, total)
     render: Callable | None = None  # render(request, job) -> HttpResponse, once the job is done
+    # stopped(job): the job's worker died and it was marked failed (services.mark_stopped); tidy up
+    # what the dead run left marked in the kind's own records (an import: back to "uploaded").
+    stopped: Callable | None = None
 
 
 @dataclass(frozen=True)

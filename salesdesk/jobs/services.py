@@ -2,9 +2,20 @@
 
 `start_job` returns the job already running under the same dedupe key instead of starting another
 (a double click, two tabs): the partial unique constraint on active jobs makes that hold between
-parallel requests too. A running job is stale when its worker is gone: on this host, its process
-no longer exists; elsewhere, its heartbeat is older than SALESDESK["JOB_STALE_AFTER"] seconds.
-Starting a job whose active twin is stale marks that one failed and starts afresh."""
+parallel requests too.
+
+A running job is stale when its worker is gone (killed with `kill -9`, its container restarted, its
+machine lost). The job records its worker as host:pid@start (the process's start time, so that
+a new process given the same pid — a restarted container's worker often is — is not taken for
+the old one), and a heartbeat. Stale is: on this host, that process no longer exists; on any
+host, the heartbeat is older than SALESDESK["JOB_STALE_AFTER"] seconds — except on SQLite, where
+the heartbeat cannot be written while the job's transaction holds the database (runner.py) and
+SQLite serves one machine, so the process decides. This holds for the database task backend and
+for RQ alike (both run the job through runner.run, in the process recorded).
+
+Starting a job whose active twin is stale marks that one failed and starts afresh; the daily
+housekeeping (housekeeping.mark_stopped_jobs) marks the stale jobs nobody started again, and
+lets their kind tidy up (JobKind.stopped: an import goes back to "uploaded")."""
 
 from __future__ import annotations
 
@@ -14,7 +25,7 @@ import os
 import socket
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
@@ -27,31 +38,65 @@ STOPPED = gettext_noop("The worker running this job stopped before it finished; 
 NOT_QUEUED = gettext_noop("The job could not be handed to the worker (is the queue reachable?); start it again.")
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), or None (no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _started(pid: int) -> str:
+    """When the process started (clock ticks since boot; "" where /proc cannot tell)."""
+    fields = _stat(pid)
+    return fields[19] if fields and len(fields) > 19 else ""
+
+
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """host:pid@start of this process: what a running job records of its worker."""
+    pid = os.getpid()
+    started = _started(pid)
+    return f"{socket.gethostname()}:{pid}" + (f"@{started}" if started else "")
 
 
-def _process_exists(pid: int) -> bool:
+def parse_worker(worker: str) -> tuple[str, int | None, str]:
+    """(host, pid, start) of a job's `worker` ("host:pid@start", or "host:pid" as older jobs have it)."""
+    host, _sep, rest = (worker or "").rpartition(":")
+    pid, _at, started = rest.partition("@")
+    return host, int(pid) if pid.isdigit() else None, started
+
+
+def _process_exists(pid: int, started: str = "") -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    try:  # a killed process that nobody has reaped yet is a zombie: gone all the same
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+        pass
+    fields = _stat(pid)
+    if fields is None:
+        return True  # no /proc: the pid is all there is to go by
+    if fields[0] == "Z":  # a killed process that nobody has reaped yet is a zombie: gone all the same
+        return False
+    # Another process that was given the same pid later (a restarted container's worker) is not it.
+    return not started or len(fields) <= 19 or fields[19] == started
+
+
+def _heartbeat_kept() -> bool:
+    """Whether a running job's heartbeat is written while it works (not on SQLite: runner.Heartbeat)."""
+    return connection.vendor != "sqlite"
 
 
 def is_stale(job: Job, now: datetime.datetime | None = None) -> bool:
     """A running job whose worker is gone (killed, restarted, its machine lost)."""
     if job.status != Job.Status.RUNNING:
         return False
-    host, _sep, pid = job.worker.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        return not _process_exists(int(pid))
+    host, pid, started = parse_worker(job.worker)
+    if host == socket.gethostname() and pid is not None and not _process_exists(pid, started):
+        return True
+    if host == socket.gethostname() and pid is not None and not _heartbeat_kept():
+        return False  # SQLite: the process is alive, and no heartbeat is written during its transaction
     now = now or timezone.now()
     limit = datetime.timedelta(seconds=settings.SALESDESK["JOB_STALE_AFTER"])
     return job.heartbeat_at is None or job.heartbeat_at < now - limit
@@ -62,11 +107,25 @@ def is_live(job: Job | None) -> bool:
     return job is not None and job.is_active and not is_stale(job)
 
 
-def abandon(job: Job) -> None:
-    """Mark a stale job failed, so that the same work may start again."""
-    Job.objects.filter(pk=job.pk, status=job.status).update(
+def abandon(job: Job) -> bool:
+    """Mark a stale job failed, so that the same work may start again; False when it was no longer
+    in the state it was read in (finished, or marked by someone else meanwhile)."""
+    marked = Job.objects.filter(pk=job.pk, status=job.status).update(
         status=Job.Status.FAILED, message=STOPPED, message_params=None, finished_at=timezone.now())
     job.status = Job.Status.FAILED
+    return bool(marked)
+
+
+def mark_stopped(job: Job) -> bool:
+    """A job found stale and not started again: failed with STOPPED ("it can be started again"),
+    then its kind's `stopped(job)` tidies up what the dead run left in its records (an import goes
+    back to "uploaded"; its rows were never committed). True when this call marked it."""
+    if not is_stale(job) or not abandon(job):
+        return False
+    kind = kind_for(job.kind)
+    if kind is not None and kind.stopped is not None:
+        kind.stopped(job)
+    return True
 
 
 def latest(dedupe_key: str) -> Job | None:

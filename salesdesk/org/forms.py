@@ -75,11 +75,8 @@ class EmployeePicker(Picker):
     url_name = "org:people_pick"
     placeholder = _("Type a name or employee number")
 
-    def label_for(self, value) -> str:
-        found = Employee.objects.filter(pk=value).values_list("name", "employee_no").first()
-        if not found:
-            return ""
-        return f"{found[0]} ({found[1]})" if found[1] else found[0]
+    def label_for(self, record) -> str:
+        return f"{record.name} ({record.employee_no})" if record.employee_no else record.name
 
 
 def employee_field(label, *, required: bool = True) -> forms.ModelChoiceField:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("people/<int:pk>/", views_manage.employee_detail, name="manage_employee"),
     path("people/<int:pk>/assign/", views_manage.employee_assign, name="manage_employee_assign"),
     path("people/<int:pk>/deactivate/", views_manage.employee_deactivate, name="manage_employee_deactivate"),
+    path("people/<int:pk>/password/", views_manage.employee_password, name="manage_employee_password"),
     path("assignments/<int:pk>/end/", views_manage.assignment_end, name="manage_assignment_end"),
 ]

@@ -106,7 +106,7 @@ def sales_report(user, *, measure: str = "orders", rows_by: str = "owner", unit:
 def report_workbook(report: Report) -> bytes:
     from openpyxl import Workbook
 
-    from salesdesk.customers.exports import neutralise
+    from salesdesk.core.downloads import row as sheet_row
 
     workbook = Workbook()
     sheet = workbook.active
@@ -114,10 +114,10 @@ def report_workbook(report: Report) -> bytes:
     title = f"{MEASURE_LABELS[report.measure]} {report.date_from.isoformat()} – {report.date_to.isoformat()}"
     if report.org == "current":
         title += " (" + _("by current organisation") + ")"
-    sheet.append([title])
-    sheet.append([str(ROWS[report.rows_by]), *report.labels, _("Total")])
+    sheet.append(sheet_row([title]))
+    sheet.append(sheet_row([str(ROWS[report.rows_by]), *report.labels, _("Total")]))
     for row in [*report.rows, report.totals]:
-        sheet.append([neutralise(row.name), *row.cells, row.total])
+        sheet.append(sheet_row([row.name, *row.cells, row.total]))
     for cells in sheet.iter_rows(min_row=3, min_col=2):
         for cell in cells:
             cell.number_format = "#,##0.00"

@@ -8,13 +8,14 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from salesdesk.core.dates import parse_day
 from salesdesk.core.downloads import xlsx_response
 from salesdesk.finance import receivables
 from salesdesk.jobs.views import progress_context
@@ -33,11 +34,11 @@ ROWS_SHOWN = 200
 
 def _period(request, *, default_from: datetime.date, default_to: datetime.date):
     """(from, to) of the query string; a bad or reversed period says so and falls back to the default."""
-    text_from, text_to = request.GET.get("from", ""), request.GET.get("to", "")
-    date_from = parse_date(text_from) if text_from else default_from
-    date_to = parse_date(text_to) if text_to else default_to
-    if date_from is None or date_to is None:
-        messages.error(request, _("Dates are written like 2026-01-31."))
+    try:
+        date_from = parse_day(request.GET.get("from"), what=_("The start")) or default_from
+        date_to = parse_day(request.GET.get("to"), what=_("The end")) or default_to
+    except ValidationError as error:  # not a day, or outside 1900–2999
+        messages.error(request, " ".join(error.messages))
         return default_from, default_to
     if date_from > date_to:
         messages.error(request, _("The period ends before it starts."))
@@ -170,7 +171,7 @@ def statistics_fragment(request, statistics, *, date_from, date_to, computed_at=
 def _contracts_workbook(contracts: list[Contract]) -> bytes:
     from openpyxl import Workbook
 
-    from salesdesk.customers.exports import neutralise
+    from salesdesk.core.downloads import row as sheet_row
 
     figures = {}
     for start in range(0, len(contracts), 500):
@@ -179,13 +180,13 @@ def _contracts_workbook(contracts: list[Contract]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Contract execution")[:31]
-    sheet.append([_("Number"), _("Customer"), _("Subject"), _("Owner"), _("Signed on"), _("Ends on"), _("Status"),
-                  _("Amount"), *executing.labels().values(), _("Outstanding")])
+    sheet.append(sheet_row([_("Number"), _("Customer"), _("Subject"), _("Owner"), _("Signed on"), _("Ends on"), _("Status"),
+                  _("Amount"), *executing.labels().values(), _("Outstanding")]))
     for contract in contracts:
         done = figures[contract.pk]
-        sheet.append([contract.number, neutralise(contract.customer.name), neutralise(contract.title), contract.owner.name,
+        sheet.append(sheet_row([contract.number, contract.customer.name, contract.title, contract.owner.name,
                       contract.signed_on, contract.ends_on, contract.get_status_display(), done.amount, done.ordered,
-                      done.shipped, done.invoiced, done.collected, done.outstanding])
+                      done.shipped, done.invoiced, done.collected, done.outstanding]))
     for cells in sheet.iter_rows(min_row=2, min_col=8):
         for cell in cells:
             cell.number_format = "#,##0.00"
@@ -232,16 +233,16 @@ def collection(request):
 def _collection_workbook(rows, total, by) -> bytes:
     from openpyxl import Workbook
 
-    from salesdesk.customers.exports import neutralise
+    from salesdesk.core.downloads import row as sheet_row
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Collection")[:31]
-    sheet.append([str(collecting.GROUPS[by][2]), _("Receivable at the start"), _("Invoiced"), _("Collected"),
-                  _("Written off"), _("Receivable at the end"), _("Collection rate (%)"), _("DSO (days)")])
+    sheet.append(sheet_row([str(collecting.GROUPS[by][2]), _("Receivable at the start"), _("Invoiced"), _("Collected"),
+                  _("Written off"), _("Receivable at the end"), _("Collection rate (%)"), _("DSO (days)")]))
     for row in [*rows, total]:
-        sheet.append([neutralise(row.name) or (_("Total") if row is total else _("(none)")), row.opening, row.invoiced,
-                      row.collected, row.written_off, row.closing, row.rate, row.dso])
+        sheet.append(sheet_row([row.name or (_("Total") if row is total else _("(none)")), row.opening, row.invoiced,
+                      row.collected, row.written_off, row.closing, row.rate, row.dso]))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

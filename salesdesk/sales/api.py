@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Query, Router, Schema
 
 from salesdesk.api.pagination import PageParams, paginate
-from salesdesk.api.schemas import Ref
+from salesdesk.api.schemas import Message, Ref
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 
@@ -54,7 +54,7 @@ def _with_customer_prices(request, rows, customer_id):
     return rows
 
 
-@products.get("/", response=ProductPage, summary="List products")
+@products.get("/", response={200: ProductPage, 404: Message}, summary="List products")
 def list_products(request, page: Query[PageParams], q: str = "", line: int | None = None, customer: int | None = None):
     """Products of the caller's company; `customer`: also the price that customer gets today."""
     queryset = selectors.products_for(request.auth, search=q.strip(), line=line).order_by("code")

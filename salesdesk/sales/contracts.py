@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.audit.changes import ChangeLog, record_update
 from salesdesk.core.numbering import next_number
 from salesdesk.org.selectors import booking_dimensions
 
@@ -55,12 +56,14 @@ def _check(*, customer, owner, starts_on, ends_on, installments: list[Installmen
 
 def _write(contract: Contract, rows: list[dict], installments: list[InstallmentInput]) -> None:
     contract.lines.all().delete()
-    ContractLine.objects.bulk_create([ContractLine(contract=contract, **row) for row in rows])
+    log = ChangeLog()  # bulk_create sends no signals
+    log.created(ContractLine.objects.bulk_create([ContractLine(contract=contract, **row) for row in rows]))
     contract.installments.all().delete()
-    Installment.objects.bulk_create([
+    log.created(Installment.objects.bulk_create([
         Installment(contract=contract, position=position, kind=item.kind, amount=money(item.amount),
                     due_on=item.due_on, note=item.note.strip()[:200])
-        for position, item in enumerate(installments, start=1)])
+        for position, item in enumerate(installments, start=1)]))
+    log.write()
 
 
 @transaction.atomic
@@ -118,7 +121,7 @@ def contract_from_quotation(*, quotation: Quotation, by, starts_on: datetime.dat
         raise ValidationError(_("Only a sent or won quotation becomes a contract."))
     starts_on = starts_on or timezone.localdate()
     ends_on = ends_on or starts_on.replace(year=starts_on.year + 1) - datetime.timedelta(days=1)
-    rows = [copied(line) for line in quotation.lines.all()]
+    rows = [copied(line) for line in quotation.lines.select_related("product")]
     amount, _listed = totals(rows)
     contract = create_contract(
         by=by, customer=quotation.customer, owner=quotation.owner, quotation=quotation,
@@ -189,6 +192,7 @@ def _in_force(contract, request) -> None:
     if contract.signed_on is None:
         values["signed_on"] = timezone.localdate()
     Contract.objects.filter(pk=contract.pk).update(**values)
+    record_update(contract, values)
 
 
 def register_approvals() -> None:

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.core.forms import BootstrapForm, Picker
+from salesdesk.core.forms import BootstrapForm, CleanTextMixin, Picker, scope_choices
 from salesdesk.core.scope import scope_for
-from salesdesk.customers.forms import CustomerPicker
-from salesdesk.customers.models import Contact, Customer
+from salesdesk.customers.forms import customer_field
+from salesdesk.customers.models import Contact
 
 from .models import PriceList, Product, ProductLine, Warehouse
 
@@ -63,7 +63,7 @@ class CheckForm(BootstrapForm):
     comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
 
 
-class PriceListForm(forms.ModelForm):
+class PriceListForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = PriceList
         fields = ["name", "customer_level", "channel", "valid_from", "valid_until", "is_active"]
@@ -99,13 +99,12 @@ class ProductPicker(Picker):
     url_name = "sales:product_pick"
     placeholder = _("Type a product's code or name")
 
-    def label_for(self, value) -> str:
-        row = Product.objects.filter(pk=value).values_list("code", "name").first()
-        return f"{row[0]} {row[1]}" if row else ""
+    def label_for(self, record) -> str:
+        return f"{record.code} {record.name}"
 
 
 class QuotationForm(BootstrapForm):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), widget=CustomerPicker)
+    customer = customer_field()
     contact = forms.ModelChoiceField(label=_("Contact"), queryset=Contact.objects.none(), required=False)
     title = forms.CharField(label=_("Subject"), max_length=200, required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -117,15 +116,11 @@ class QuotationForm(BootstrapForm):
         from django.urls import reverse
 
         from salesdesk.customers.forms import offer_contacts
-        from salesdesk.customers.selectors import customers_in_scope
 
-        self.fields["customer"].queryset = customers_in_scope(user)
-        if customer is not None:
-            self.fields["customer"].disabled = True
-        else:  # the customer typed in or chosen so far: its contacts are the ones offered
+        scope_choices(self, user, customer=customer)
+        if customer is None:  # the customer typed in or chosen so far (in scope): its contacts are offered
             chosen = self.data.get(self.add_prefix("customer")) if self.is_bound else self.initial.get("customer")
-            chosen = str(chosen or "")
-            customer = customers_in_scope(user).filter(pk=chosen).first() if chosen.isdigit() else None
+            customer = self.fields["customer"].widget.chosen(chosen)
         offer_contacts(self.fields["contact"], customer=customer, company_id=scope_for(user).company_id)
         # Choosing another customer in the picker loads that customer's contacts into the list.
         self.fields["contact"].widget.attrs.update({
@@ -176,7 +171,7 @@ class LostForm(BootstrapForm):
 
 
 class ContractForm(BootstrapForm):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), widget=CustomerPicker)
+    customer = customer_field()
     title = forms.CharField(label=_("Subject"), max_length=200)
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -186,11 +181,7 @@ class ContractForm(BootstrapForm):
 
     def __init__(self, *args, user, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from salesdesk.customers.selectors import customers_in_scope
-
-        self.fields["customer"].queryset = customers_in_scope(user)
-        if customer is not None:
-            self.fields["customer"].disabled = True
+        scope_choices(self, user, customer=customer)
 
 
 class InstallmentForm(BootstrapForm):
@@ -229,7 +220,7 @@ class AttachmentForm(BootstrapForm):
 
 
 class OrderForm(BootstrapForm):
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=Customer.objects.none(), widget=CustomerPicker)
+    customer = customer_field()
     delivery_on = forms.DateField(label=_("Delivery date"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     ship_to = forms.CharField(label=_("Ship to"), max_length=255, required=False)
@@ -237,11 +228,7 @@ class OrderForm(BootstrapForm):
 
     def __init__(self, *args, user, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from salesdesk.customers.selectors import customers_in_scope
-
-        self.fields["customer"].queryset = customers_in_scope(user)
-        if customer is not None:
-            self.fields["customer"].disabled = True
+        scope_choices(self, user, customer=customer)
 
 
 class OrderFromContractForm(BootstrapForm):

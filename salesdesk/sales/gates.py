@@ -16,13 +16,16 @@ _GATES: list[Callable] = []
 
 
 def register(gate: Callable) -> None:
-    """gate(action, *, order, amount, consume) -> None, raising ValidationError to block."""
+    """gate(action, *, order, amount, free, consume) -> None, raising ValidationError to block."""
     if gate not in _GATES:
         _GATES.append(gate)
 
 
-def check(action: str, *, order, amount: Decimal, consume: bool = True) -> None:
+def check(action: str, *, order, amount: Decimal, free: Decimal = Decimal(0), consume: bool = True) -> None:
     """`amount`: what the action adds (the order's amount, the shipment's or the invoice's value).
-    `consume=False` only looks (a pre-check before a review starts) and uses up no override."""
+    `free`: the list value of samples and gifts leaving with a shipment (nobody pays for them, but
+    they leave on the customer's credit all the same).
+    `consume=False` only looks (a pre-check before a review starts) and uses up no override; a real
+    check (`consume=True`) runs inside the caller's transaction and may lock what it checks."""
     for gate in _GATES:
-        gate(action, order=order, amount=amount, consume=consume)
+        gate(action, order=order, amount=amount, free=free, consume=consume)

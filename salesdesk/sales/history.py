@@ -11,11 +11,17 @@ the customers import (customers/imports.py), whose reading and column matching t
 4. `commit(...)` -> every order or none, in one transaction. Orders are numbered from the company's
    order series as of their order date and inserted in bulk with their lines, so a few thousand
    lines take seconds. A row with a shipped date makes its whole order shipped: one delivered
-   shipment for all its lines, and the order closed; without one the order is confirmed (and the
-   order clerk follows it). Stock is not touched: those goods left the warehouse long ago.
+   shipment for all its lines. Without one the order is confirmed (and the order clerk follows it).
+
+What came before the company used Salesdesk (`live_from`: the day its record was made) is history:
+an order shipped before then is closed — paid and done elsewhere, no stock moves, no credit counts.
+Anything later is today's business and is not let through by an import: an open order meets the
+credit gate of a confirmation, an order shipped since `live_from` is counted as shipped and not yet
+invoiced, meets the gate of a release and takes its goods from the warehouse's stock (refused when
+the stock is short) — the same as a shipment released on the page.
 
 Only someone whose sales scope covers an order's owner (or an organisation administrator) may
-import orders for that owner.
+import orders for that owner, and only for customers the importer sees.
 """
 
 from __future__ import annotations
@@ -27,10 +33,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from salesdesk.audit.changes import ChangeLog
 from salesdesk.audit.registry import record_bulk_update
 from salesdesk.core.numbering import next_number
 from salesdesk.core.scope import ALL, scope_for
@@ -49,7 +57,7 @@ from salesdesk.org.selectors import booked_departments
 
 from . import gates
 from .lines import money
-from .models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, Warehouse
+from .models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine, StockLevel, Warehouse
 
 __all__ = ["FIELDS", "KIND", "OrderRow", "Outcome", "OrdersNotImported", "UnreadableFile", "check", "commit",
            "guess_mapping", "read_table", "template_workbook", "totals"]
@@ -165,7 +173,12 @@ def _references(company: Company, user, raw: list[dict]) -> References:
     texts = {key: {values.get(key, "").strip() for values in raw} - {""} for key in ("customer", "product", "number")}
     codes = {matching.normalise_credit_code(text) for text in texts["customer"]}
     names = {matching.name_key(text) for text in texts["customer"]} - {""}
+    # Customers outside the importer's scope are as unknown as customers that do not exist (an
+    # organisation administrator, who may import for anyone, finds every customer of the company).
+    allowed_owners = _may_import_for(user)
     customers = Customer.objects.filter(company=company)
+    if allowed_owners is not ALL:
+        customers = customers.restrict(user)
     by_code, by_name = {}, {}
     for chunk in _chunks(codes):
         by_code.update(customers.filter(credit_code__in=chunk).exclude(credit_code="").values_list("credit_code", "pk"))
@@ -192,7 +205,7 @@ def _references(company: Company, user, raw: list[dict]) -> References:
         imported.update(SalesOrder.objects.filter(company=company, external_number__in=chunk)
                         .values_list("external_number", "number"))
     return References(customers_by_code=by_code, customers_by_name=by_name, people=people, products=products,
-                      warehouses=warehouses, default_warehouse=default, allowed_owners=_may_import_for(user),
+                      warehouses=warehouses, default_warehouse=default, allowed_owners=allowed_owners,
                       imported=imported)
 
 
@@ -368,6 +381,11 @@ class OrdersNotImported(ValidationError):
         super().__init__(messages)
 
 
+def live_from(company: Company):
+    """The first day of the company's business in Salesdesk: what shipped before it is history."""
+    return timezone.localtime(company.created_at).date()
+
+
 def _orders_of(results: list[OrderRow]) -> list[list[OrderRow]]:
     """The rows grouped by order, oldest order first, so that numbers follow the calendar."""
     groups: dict[str, list[OrderRow]] = {}
@@ -405,6 +423,31 @@ def commit(*, company: Company, user, rows: list[list[str]], mapping: dict[int, 
     return outcome
 
 
+def _take_stock(shipped: list[tuple[Warehouse, list[SalesOrderLine]]]) -> None:
+    """Goods shipped since the company works in Salesdesk leave the warehouse's stock, as on release."""
+    needed: dict[tuple[int, int], Decimal] = {}
+    names = {}
+    for warehouse, lines in shipped:
+        for line in lines:
+            key = (warehouse.pk, line.product_id)
+            needed[key] = needed.get(key, Decimal(0)) + line.quantity
+            names[key] = (warehouse.name, line.product.name)
+    if not needed:
+        return
+    levels = {(level.warehouse_id, level.product_id): level for level in StockLevel.objects.select_for_update().filter(
+        warehouse_id__in={key[0] for key in needed}, product_id__in={key[1] for key in needed})}
+    short = [names[key] for key, quantity in needed.items() if key not in levels or levels[key].quantity < quantity]
+    if short:
+        raise ValidationError(_("Orders shipped since the company started with Salesdesk take their goods from "
+                                "stock, and there is not enough: %(items)s.") % {
+            "items": "、".join(f"{product} ({warehouse})" for warehouse, product in short[:10])})
+    log = ChangeLog()
+    for key, quantity in needed.items():
+        StockLevel.objects.filter(pk=levels[key].pk).update(quantity=F("quantity") - quantity)
+        log.changed(levels[key], quantity=levels[key].quantity - quantity)
+    log.write()
+
+
 def _write(company: Company, groups: list[list[OrderRow]], me: Employee | None, outcome: Outcome) -> None:
     orders, lines_of = [], []
     # Booked as they come in (org.selectors.booking_dimensions, two queries for the whole chunk): the
@@ -412,16 +455,23 @@ def _write(company: Company, groups: list[list[OrderRow]], me: Employee | None, 
     departments = booked_departments({rows[0].parsed["owner"].pk for rows in groups})
     territories = dict(Customer.objects.filter(pk__in={rows[0].parsed["customer"] for rows in groups})
                        .values_list("pk", "territory_id"))
+    history_before = live_from(company)
     for rows in groups:
         head = rows[0].parsed
         shipped = head["shipped_on"] is not None
+        if not shipped:
+            status = SalesOrder.Status.CONFIRMED
+        elif head["shipped_on"] < history_before:
+            status = SalesOrder.Status.CLOSED
+        else:
+            status = SalesOrder.Status.SHIPPED
         order = SalesOrder(
             company=company, customer_id=head["customer"], owner=head["owner"], external_number=head["number"],
             number=next_number(company=company, document="order", on=head["ordered_on"]),
             ordered_on=head["ordered_on"], delivery_on=head["delivery_on"] or head["ordered_on"],
             ship_to=next((row.parsed["ship_to"] for row in rows if row.parsed["ship_to"]), ""),
             notes="\n".join(dict.fromkeys(row.parsed["notes"] for row in rows if row.parsed["notes"])),
-            status=SalesOrder.Status.CLOSED if shipped else SalesOrder.Status.CONFIRMED,
+            status=status,
             booked_department_id=departments.get(head["owner"].pk), booked_territory_id=territories[head["customer"]])
         lines = [_line(order, position, row.parsed) for position, row in enumerate(rows, start=1)]
         order.amount = sum((line.amount for line in lines), Decimal(0))
@@ -435,18 +485,25 @@ def _write(company: Company, groups: list[list[OrderRow]], me: Employee | None, 
             line.order = order  # the order has its id only now
         all_lines.extend(lines)
     SalesOrderLine.objects.bulk_create(all_lines, batch_size=CHUNK)
-    # An open order comes in confirmed: it meets the same gates (credit) as one confirmed on the page;
-    # it is already counted, so it adds nothing more. One blocked order stops the whole import.
+    # An open order comes in confirmed and a recent shipped one shipped: each meets the same gate
+    # (credit) as one confirmed or released on the page; it is already counted (committed, or shipped
+    # and not invoiced), so it adds nothing more. One blocked order stops the whole import.
     for order in orders:
-        if order.status == SalesOrder.Status.CONFIRMED:
-            try:
-                gates.check(gates.CONFIRM, order=order, amount=Decimal(0))
-            except ValidationError as error:
-                raise ValidationError(_("Order %(number)s: %(problem)s") % {
-                    "number": order.external_number, "problem": " ".join(error.messages)}) from error
+        action = {SalesOrder.Status.CONFIRMED: gates.CONFIRM, SalesOrder.Status.SHIPPED: gates.RELEASE}.get(
+            order.status)
+        if action is None:
+            continue
+        try:
+            gates.check(action, order=order, amount=Decimal(0))
+        except ValidationError as error:
+            raise ValidationError(_("Order %(number)s: %(problem)s") % {
+                "number": order.external_number, "problem": " ".join(error.messages)}) from error
+    _take_stock([(rows[0].parsed["warehouse"], lines) for rows, order, lines in zip(groups, orders, lines_of,
+                                                                                    strict=True)
+                 if order.status == SalesOrder.Status.SHIPPED])
     shipments, shipment_lines = [], []
     for rows, order, lines in zip(groups, orders, lines_of, strict=True):
-        if order.status != SalesOrder.Status.CLOSED:
+        if order.status not in (SalesOrder.Status.CLOSED, SalesOrder.Status.SHIPPED):
             continue
         head = rows[0].parsed
         shipment = Shipment(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from salesdesk.customers import previews
+from salesdesk.customers.jobs import reopen_stopped
 from salesdesk.customers.models import ImportJob
 from salesdesk.jobs.registry import JobFailed, JobKind, JobResult, register
 
@@ -80,6 +81,11 @@ def _back_to_uploaded(pk: int) -> None:
     ImportJob.objects.filter(pk=pk, status=ImportJob.Status.RUNNING).update(status=ImportJob.Status.UPLOADED)
 
 
+def order_import_stopped(job) -> None:
+    """Its worker died: nothing was imported (one transaction); the file may be imported again."""
+    reopen_stopped(job, import_key)
+
+
 def render_import(request, job):
     response = HttpResponse(status=204)
     response["HX-Redirect"] = job.url
@@ -88,6 +94,6 @@ def render_import(request, job):
 
 def register_jobs() -> None:
     register(JobKind(key=ORDER_IMPORT, label=gettext_lazy("Import of past orders"), run=run_order_import,
-                     render=render_import))
+                     render=render_import, stopped=order_import_stopped))
     register(JobKind(key=ORDER_CHECK, label=gettext_lazy("Reading and checking a file of past orders"),
                      run=run_order_check, render=render_import))

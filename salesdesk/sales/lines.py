@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from salesdesk.core.numbers import MONEY, PRICE, QUANTITY, checked_decimal, largest
+
 from . import pricing
 from .models import Product
 
@@ -45,21 +47,28 @@ def priced_lines(*, customer, lines: list[LineInput], on: datetime.date) -> list
     prices = pricing.prices_for(products, customer=customer, on=on)
     rows = []
     for position, line in enumerate(lines, start=1):
-        if line.quantity is None or line.quantity <= 0:
+        if line.quantity is None:
+            raise ValidationError(_("Line %(n)s: the quantity must be above zero.") % {"n": position})
+        quantity = checked_decimal(line.quantity, QUANTITY, what=_("Line %(n)s: the quantity") % {"n": position})
+        if quantity <= 0:
             raise ValidationError(_("Line %(n)s: the quantity must be above zero.") % {"n": position})
         found = prices[line.product.pk]
-        unit_price = found.price if line.unit_price is None else line.unit_price
+        unit_price = found.price if line.unit_price is None else checked_decimal(
+            line.unit_price, PRICE, what=_("Line %(n)s: the price") % {"n": position})
         if unit_price < 0:
             raise ValidationError(_("Line %(n)s: a price cannot be negative.") % {"n": position})
+        if quantity * max(unit_price, found.price) > largest(MONEY):  # the amount, and at list prices
+            raise ValidationError(_("Line %(n)s: quantity × price is more than an amount can be (at most "
+                                    "%(largest)s).") % {"n": position, "largest": f"{largest(MONEY):,}"})
         discount = Decimal(0)
         if found.price:
             discount = ((found.price - unit_price) * 100 / found.price).quantize(CENT, rounding=ROUND_HALF_UP)
         rows.append({
             "position": position, "product": line.product, "description": line.description.strip(),
-            "quantity": line.quantity, "unit": line.product.unit, "list_price": found.price,
+            "quantity": quantity, "unit": line.product.unit, "list_price": found.price,
             "discount": max(min(discount, Decimal("100")), Decimal("-999")), "unit_price": unit_price,
             "floor_price": found.floor, "tax_rate": line.product.tax_rate,
-            "amount": money(line.quantity * unit_price),
+            "amount": money(quantity * unit_price),
         })
     return rows
 
@@ -79,4 +88,7 @@ def totals(rows) -> tuple[Decimal, Decimal]:
         return row[key] if isinstance(row, dict) else getattr(row, key)
     amount = sum((get(row, "amount") for row in rows), Decimal(0))
     listed = sum((money(get(row, "quantity") * get(row, "list_price")) for row in rows), Decimal(0))
+    if max(amount, listed) > largest(MONEY):
+        raise ValidationError(_("The lines add up to more than a document's amount can be (at most %(largest)s).")
+                              % {"largest": f"{largest(MONEY):,}"})
     return amount, listed

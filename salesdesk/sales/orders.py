@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.audit.changes import record_created, record_update
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
 from salesdesk.customers import services as customer_services
@@ -45,7 +46,7 @@ def _check(*, customer, owner, ordered_on: datetime.date, delivery_on: datetime.
 
 def _write(order: SalesOrder, rows: list[dict]) -> None:
     order.lines.all().delete()
-    SalesOrderLine.objects.bulk_create([SalesOrderLine(order=order, **row) for row in rows])
+    record_created(SalesOrderLine.objects.bulk_create([SalesOrderLine(order=order, **row) for row in rows]))
     order.amount, order.list_amount = totals(rows)
 
 
@@ -186,9 +187,10 @@ def _confirmed(order, request) -> None:
     gates.check(gates.CONFIRM, order=order, amount=order.amount)
     department, territory = booking_dimensions(order.owner_id, order.customer)  # booked as it is confirmed
     now = timezone.now()
-    SalesOrder.objects.filter(pk=order.pk).update(status=SalesOrder.Status.CONFIRMED, confirmed_at=now,
-                                                  booked_department_id=department, booked_territory_id=territory,
-                                                  updated_at=now)
+    values = {"status": SalesOrder.Status.CONFIRMED, "confirmed_at": now, "booked_department_id": department,
+              "booked_territory_id": territory, "updated_at": now}
+    SalesOrder.objects.filter(pk=order.pk).update(**values)
+    record_update(order, values)  # an UPDATE sends no signal
     customer_services.record_deal(customer=order.customer, on=timezone.localdate(now))
 
 

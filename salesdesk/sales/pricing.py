@@ -6,7 +6,10 @@ than one naming one, which fits better than a list for everyone), the best-fitti
 item for the product wins, the most recent first; without one, the product's standard price.
 
 A price change is entered by one person (`propose_price_change`) and takes effect when a second
-person confirms it (`confirm_price_change`); the one who entered it can never confirm it.
+person confirms it (`confirm_price_change`); the one who entered it can never confirm it. "Person"
+is the employee (`core.access.person_of`), compared on the locked row at the moment of the
+confirmation: not a position (someone holding two pricing positions is still one person), not the
+user id, and not what a page showed when it was opened (a stale form is judged by the row as it is).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesdesk.core.access import actor_of
+from salesdesk.core.access import Denied, actor_of, person_of
 
 from .capabilities import PRICING, SEE_FLOOR_PRICES
 from .models import PriceChange, PriceList, PriceListItem, Product
@@ -84,6 +87,21 @@ def price_for(product: Product, *, customer=None, on: datetime.date | None = Non
 # --- the two-person check ----------------------------------------------------------------------
 
 
+def _person(by):
+    """The employee acting, for the record of who entered or checked a price; a price is entered
+    and checked by people, never by a command or an administrator without an employee record."""
+    person = person_of(by)
+    if person is None:
+        raise Denied(_("Only employees of the company can do this."))
+    return person
+
+
+def is_maker(change: PriceChange, who) -> bool:
+    """Whether `who` (employee, actor or user) is the person who entered the change."""
+    person = person_of(who)
+    return person is not None and person.pk == change.entered_by_id
+
+
 def may_price(user) -> bool:
     return actor_of(user).can(PRICING)
 
@@ -115,6 +133,7 @@ def _current(product: Product, price_list: PriceList | None) -> tuple[Decimal | 
 def propose_price_change(*, by, product: Product, price: Decimal, floor_price: Decimal | None = None,
                          price_list: PriceList | None = None, reason: str = "") -> PriceChange:
     actor_of(by).require(PRICING)
+    by = _person(by)
     product = Product.objects.select_for_update().get(pk=product.pk)
     if price is None or price < 0:
         raise ValidationError({"price": _("A price cannot be negative.")})
@@ -143,8 +162,9 @@ def _locked_pending(change: PriceChange) -> PriceChange:
 @transaction.atomic
 def confirm_price_change(*, by, change: PriceChange) -> PriceChange:
     actor_of(by).require(PRICING)
+    by = _person(by)
     change = _locked_pending(change)
-    if by.pk == change.entered_by_id:
+    if is_maker(change, by):
         raise ValidationError(_("A price change is confirmed by a second person, not by the one who entered it."))
     product = Product.objects.select_for_update().get(pk=change.product_id)
     change.old_price, change.old_floor_price = _current(product, change.price_list)
@@ -167,8 +187,9 @@ def confirm_price_change(*, by, change: PriceChange) -> PriceChange:
 @transaction.atomic
 def reject_price_change(*, by, change: PriceChange, comment: str) -> PriceChange:
     actor_of(by).require(PRICING)
+    by = _person(by)
     change = _locked_pending(change)
-    if by.pk == change.entered_by_id:
+    if is_maker(change, by):
         raise ValidationError(_("The one who entered a price change cancels it rather than rejecting it."))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say why the price is wrong.")})
@@ -181,7 +202,7 @@ def reject_price_change(*, by, change: PriceChange, comment: str) -> PriceChange
 @transaction.atomic
 def cancel_price_change(*, by, change: PriceChange) -> PriceChange:
     change = _locked_pending(change)
-    if by.pk != change.entered_by_id:
+    if not is_maker(change, by):
         raise ValidationError(_("Only the one who entered a price change can cancel it."))
     change.status = PriceChange.Status.CANCELLED
     change.save(update_fields=["status"])

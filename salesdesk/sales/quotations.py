@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.audit.changes import record_created
 from salesdesk.core.numbering import next_number
 
 from .lines import LineInput, copied, priced_lines, totals
@@ -21,7 +22,7 @@ DISCOUNT_DOCUMENT = "quotation"
 
 def _write_lines(quotation: Quotation, rows: list[dict]) -> None:
     quotation.lines.all().delete()
-    QuotationLine.objects.bulk_create([QuotationLine(quotation=quotation, **row) for row in rows])
+    record_created(QuotationLine.objects.bulk_create([QuotationLine(quotation=quotation, **row) for row in rows]))
     quotation.amount, quotation.list_amount = totals(rows)
 
 
@@ -105,13 +106,13 @@ def new_version(*, quotation: Quotation, by) -> Quotation:
         raise ValidationError(_("Only a sent or lost quotation can be revised."))
     if hasattr(quotation, "next"):
         raise ValidationError(_("This version has already been revised."))
-    lines = list(quotation.lines.all())
+    lines = list(quotation.lines.select_related("product"))
     copy = Quotation.objects.create(
         company_id=quotation.company_id, number=quotation.number, version=quotation.version + 1, previous=quotation,
         customer=quotation.customer, contact=quotation.contact, owner=quotation.owner, title=quotation.title,
         quoted_on=timezone.localdate(), valid_until=max(quotation.valid_until, timezone.localdate()),
         terms=quotation.terms, amount=quotation.amount, list_amount=quotation.list_amount)
-    QuotationLine.objects.bulk_create([QuotationLine(quotation=copy, **copied(line)) for line in lines])
+    record_created(QuotationLine.objects.bulk_create([QuotationLine(quotation=copy, **copied(line)) for line in lines]))
     quotation.status = Quotation.Status.SUPERSEDED
     quotation.save(update_fields=["status", "updated_at"])
     return copy

@@ -18,8 +18,10 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesdesk.audit.changes import ChangeLog, record_created
 from salesdesk.core.access import actor_of
 from salesdesk.core.numbering import next_number
+from salesdesk.core.numbers import QUANTITY, checked_decimal, largest
 from salesdesk.org.selectors import booking_dimensions
 
 from . import gates
@@ -62,11 +64,12 @@ def create_shipment(*, order: SalesOrder, by, warehouse: Warehouse, quantities: 
         raise ValidationError(_("Only a confirmed order ships."))
     if warehouse.company_id != order.company_id or not warehouse.is_active:
         raise ValidationError({"warehouse": _("Choose a warehouse of the company in use.")})
-    lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update().filter(order=order)}
+    lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update(of=("self",))
+             .select_related("product").filter(order=order)}
     open_now = still_to_ship(order)
     rows = []
     for line_id, quantity in quantities.items():
-        quantity = Decimal(quantity or 0)
+        quantity = checked_decimal(quantity or 0, QUANTITY, what=_("The quantity"))
         if quantity <= 0:
             continue
         line = lines.get(int(line_id))
@@ -75,15 +78,16 @@ def create_shipment(*, order: SalesOrder, by, warehouse: Warehouse, quantities: 
         if quantity > open_now[line.pk]:
             raise ValidationError(_("%(product)s: %(wanted)s to ship, but only %(open)s is still to ship.") % {
                 "product": line.product.name, "wanted": _qty(quantity), "open": _qty(open_now[line.pk])})
-        rows.append(ShipmentLine(order_line=line, kind=ShipmentLine.Kind.ORDERED, product_id=line.product_id,
+        rows.append(ShipmentLine(order_line=line, kind=ShipmentLine.Kind.ORDERED, product=line.product,
                                  quantity=quantity, unit=line.unit, unit_price=line.unit_price,
                                  amount=money(quantity * line.unit_price)))
     for free in free_lines:
         if free.kind not in (ShipmentLine.Kind.SAMPLE, ShipmentLine.Kind.GIFT):
             raise ValidationError(_("A free line is a sample or a gift."))
-        if free.quantity is None or free.quantity <= 0:
+        quantity = checked_decimal(free.quantity, QUANTITY, what=_("The quantity")) if free.quantity is not None else None
+        if quantity is None or quantity <= 0:
             raise ValidationError(_("The quantity must be above zero."))
-        rows.append(ShipmentLine(kind=free.kind, product=free.product, quantity=free.quantity, unit=free.product.unit))
+        rows.append(ShipmentLine(kind=free.kind, product=free.product, quantity=quantity, unit=free.product.unit))
     if not any(row.kind == ShipmentLine.Kind.ORDERED for row in rows):
         raise ValidationError(_("Ship at least one ordered line."))
     shipment = Shipment.objects.create(
@@ -93,7 +97,7 @@ def create_shipment(*, order: SalesOrder, by, warehouse: Warehouse, quantities: 
         number=next_number(company=order.company, document="shipment"))
     for row in rows:
         row.shipment = shipment
-    ShipmentLine.objects.bulk_create(rows)
+    record_created(ShipmentLine.objects.bulk_create(rows))  # bulk_create sends no signals
     return shipment
 
 
@@ -112,10 +116,14 @@ def release(*, shipment: Shipment, shipped_on: datetime.date | None = None, carr
     if order.status not in SalesOrder.TO_FOLLOW:
         raise ValidationError(_("The order is no longer confirmed; the shipment cannot be released."))
     lines = list(shipment.lines.select_related("product"))
-    order_lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update().filter(order=order)}
+    order_lines = {line.pk: line for line in SalesOrderLine.objects.select_for_update(of=("self",))
+                   .select_related("product").filter(order=order)}
     value = sum((line.quantity * order_lines[line.order_line_id].unit_price for line in lines if line.order_line_id),
                 Decimal(0)).quantize(Decimal("0.01"))
-    gates.check(gates.RELEASE, order=order, amount=value)
+    # Samples and gifts are paid by nobody but leave on the customer's credit at their list value.
+    free = sum((line.quantity * line.product.standard_price for line in lines if not line.order_line_id),
+               Decimal(0)).quantize(Decimal("0.01"))
+    gates.check(gates.RELEASE, order=order, amount=value, free=free)
     needed: dict[int, Decimal] = {}
     for line in lines:
         needed[line.product_id] = needed.get(line.product_id, Decimal(0)) + line.quantity
@@ -125,18 +133,24 @@ def release(*, shipment: Shipment, shipped_on: datetime.date | None = None, carr
                 raise ValidationError(_("%(product)s: this would ship more than was ordered.") % {
                     "product": line.product.name})
     stock = {level.product_id: level for level in
-             StockLevel.objects.select_for_update().filter(warehouse_id=shipment.warehouse_id, product_id__in=needed)}
+             StockLevel.objects.select_for_update(of=("self",)).select_related("warehouse", "product")
+             .filter(warehouse_id=shipment.warehouse_id, product_id__in=needed)}
     short = [line.product.name for line in lines
              if stock.get(line.product_id) is None or stock[line.product_id].quantity < needed[line.product_id]]
     if short:
         raise ValidationError(_("Not enough stock in %(warehouse)s for: %(products)s.") % {
             "warehouse": shipment.warehouse.name, "products": "、".join(dict.fromkeys(short))})
+    log = ChangeLog()  # the stock and the shipped quantities move by UPDATE: the audit log is told
     for product_id, quantity in needed.items():
         StockLevel.objects.filter(pk=stock[product_id].pk).update(quantity=F("quantity") - quantity)
+        log.changed(stock[product_id], quantity=stock[product_id].quantity - quantity)
     for line in lines:
         if line.order_line_id:
             SalesOrderLine.objects.filter(pk=line.order_line_id).update(
                 shipped_quantity=F("shipped_quantity") + line.quantity)
+            order_line = order_lines[line.order_line_id]
+            log.changed(order_line, shipped_quantity=order_line.shipped_quantity + line.quantity)
+    log.write()
     fully = not SalesOrderLine.objects.filter(order=order, shipped_quantity__lt=F("quantity")).exists()
     order.status = SalesOrder.Status.SHIPPED if fully else SalesOrder.Status.PARTLY_SHIPPED
     order.save(update_fields=["status", "updated_at"])
@@ -180,9 +194,12 @@ def cancel(*, shipment: Shipment) -> Shipment:
 def receive_stock(*, by, warehouse: Warehouse, product: Product, quantity: Decimal) -> StockLevel:
     """Goods into a warehouse (补货); a negative quantity corrects a count, never below zero."""
     actor_of(by).require(SHIP_GOODS)
+    quantity = checked_decimal(quantity, QUANTITY, what=_("The quantity"))
     level, _created = StockLevel.objects.select_for_update().get_or_create(warehouse=warehouse, product=product)
     if level.quantity + quantity < 0:
         raise ValidationError(_("The stock cannot go below zero."))
+    if level.quantity + quantity > largest(QUANTITY):
+        raise ValidationError(_("The stock cannot go above %(largest)s.") % {"largest": f"{largest(QUANTITY):,}"})
     level.quantity += quantity
     level.save(update_fields=["quantity"])
     return level

@@ -311,6 +311,11 @@ ROWS = [
     Row("accounts:login", everyone(302, anonymous=200)),  # people already logged in go on to the workbench
     Row("accounts:logout", everyone(302, anonymous=302), method="post"),
     Row("accounts:password_change", everyone(200)),
+    # Forgotten passwords: open to everyone; a made-up link says it is invalid.
+    Row("accounts:password_reset", everyone(200, anonymous=200)),
+    Row("accounts:password_reset_done", everyone(200, anonymous=200)),
+    Row("accounts:password_reset_confirm", everyone(200, anonymous=200), args=lambda w: ["MQ", "made-up-token"]),
+    Row("accounts:password_reset_complete", everyone(200, anonymous=200)),
     Row("accounts:profile", everyone(200)),
     Row("accounts:token_create", everyone(400), method="post"),  # no name: the form comes back
     Row("accounts:token_revoke", only({"owner": 302}, 404), method="post", args=lambda w: [w.token.pk]),
@@ -337,6 +342,7 @@ ROWS = [
     Row("org:manage_employee", ADMIN_ONLY_PAGE, args=owner_pk),
     Row("org:manage_employee_assign", only({"administrator": 400}, 403), method="post", args=owner_pk),
     Row("org:manage_employee_deactivate", ADMIN_ONLY_PAGE, args=owner_pk),
+    Row("org:manage_employee_password", ADMIN_ONLY_PAGE, args=owner_pk),
     Row("org:manage_assignment_end", only({"administrator": 302}, 403), method="post",
         args=lambda w: [w.owner.assignments.get().pk]),
     # versions and change sets: everyone reads, administrators draft, the named approver decides

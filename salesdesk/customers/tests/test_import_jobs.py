@@ -2,7 +2,9 @@
 and an import that fails or whose worker is killed leaves no row behind and can be started again."""
 
 import os
+import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,6 +23,7 @@ from django.urls import reverse
 from salesdesk.customers.jobs import import_key
 from salesdesk.customers.models import Customer, ImportJob
 from salesdesk.jobs import services as jobs
+from salesdesk.jobs.housekeeping import mark_stopped_jobs
 from salesdesk.jobs.models import Job
 from salesdesk.jobs.testing import run_queued_tasks
 
@@ -157,38 +160,129 @@ def _wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"waited {seconds} s for {what}")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_import_whose_worker_is_killed_leaves_no_row_and_can_be_started_again(org):
-    needs_postgresql()
-    client = client_for(org)
-    record = upload(client, 40_000)
-    commit(client, record)
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _database_url()}
-    worker = subprocess.Popen([sys.executable, "manage.py", "run_worker", "--interval", "0.2"], cwd=ROOT,
-                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        # Killed while writing: the heartbeat has reported rows written inside the import's transaction.
-        running = _wait_for(lambda: Job.objects.filter(kind="customers.import", status=Job.Status.RUNNING,
-                                                       done__gte=2000).first(), 120, "the import to write rows")
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-    record.refresh_from_db()
+# The worker of the kill test: the real `run_worker` command in a process of its own, with one thing
+# added so that the test knows when rows are written inside the import's transaction — after the
+# second chunk of 1,000 customers the import says so and waits there to be killed.
+WORKER = """
+import time
 
-    assert record.status == ImportJob.Status.RUNNING and running.worker.endswith(f":{worker.pid}")
+import django
+
+django.setup()
+
+from django.core.management import call_command
+
+from salesdesk.customers import imports
+
+write, chunks = imports._write_customers, []
+
+
+def written(*args):
+    created = write(*args)
+    chunks.append(created[0])
+    print("written", sum(chunks), flush=True)
+    if len(chunks) == 2:
+        time.sleep(600)  # killed here, half-way through the import's transaction
+    return created
+
+
+imports._write_customers = written
+call_command("run_worker", interval=0.2)
+"""
+
+
+class _SharedDatabase:
+    """The test's database as a worker process reaches it: PostgreSQL's test database itself; for
+    SQLite (in memory, the process's own) a file copy that is read back once the worker is dead."""
+
+    def __init__(self, directory: Path):
+        self.file = directory / "worker.sqlite3" if connection.vendor == "sqlite" else None
+
+    def url(self) -> str:
+        if self.file is None:
+            return _database_url()
+        connection.ensure_connection()
+        target = sqlite3.connect(self.file)
+        connection.connection.backup(target)
+        target.close()
+        return f"sqlite:///{self.file}"
+
+    def read_back(self) -> None:
+        """SQLite: the file into the test's database. Opening it rolls back what the killed worker left
+        in its journal (a "hot journal"), as the next process to open a crashed database would."""
+        if self.file is not None:
+            source = sqlite3.connect(self.file)
+            source.backup(connection.connection)
+            source.close()
+
+
+def _read_lines_until(process, wanted: str, seconds: float) -> list[str]:
+    lines, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _w, _x = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            line = process.stdout.readline()
+            if not line:
+                break  # the worker ended
+            lines.append(line.strip())
+            if line.strip() == wanted:
+                return lines
+    raise AssertionError(f"the worker did not report {wanted!r} (it said {lines})")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_is_killed_leaves_no_row_is_found_interrupted_and_imports_once_again(
+        org, tmp_path):
+    """kill -9 of the worker process in the middle of the import's transaction, on SQLite and on
+    PostgreSQL: none of the rows it had written is left, the job is seen as interrupted (page,
+    housekeeping), and the import started again writes every row exactly once."""
+    client = client_for(org)
+    record = upload(client, 2500)
+    commit(client, record)
+    database = _SharedDatabase(tmp_path)
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": database.url()}
+    with open(tmp_path / "worker.log", "w") as log:
+        worker = subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+                                  stderr=log, text=True)
+        try:
+            said = _read_lines_until(worker, "written 2000", 180)
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+            worker.stdout.close()
+    database.read_back()
+    record.refresh_from_db()
+    running = Job.objects.get(kind="customers.import")
+
+    # 2,000 customers had been written inside the transaction when the worker died; none is left.
+    assert said[-2:] == ["written 1000", "written 2000"]
     assert _wait_for(lambda: Customer.objects.filter(name__startswith="导入公司").count() == 0 or None, 10,
-                     "PostgreSQL to roll the killed transaction back") is True
-    assert jobs.is_stale(Job.objects.get(pk=running.pk))
+                     "the database to roll the killed transaction back") is True
+    assert record.status == ImportJob.Status.RUNNING and running.status == Job.Status.RUNNING
+    assert jobs.parse_worker(running.worker)[1] == worker.pid
+
+    # Found interrupted: on its page (with a button to start again) and by the daily housekeeping, which
+    # marks the job failed and puts the file back to "uploaded"; a second housekeeping changes nothing.
+    assert jobs.is_stale(running) and not jobs.is_live(running)
     page = client.get(reverse("customers:import_job", args=[record.pk])).content.decode()
-    assert 'id="import-stopped"' in page and 'id="import-restart"' in page
+    assert 'data-status="interrupted"' in page and 'id="import-stopped"' in page and 'id="import-restart"' in page
+    assert mark_stopped_jobs(None, None).params == {"count": 1}
+    assert mark_stopped_jobs(None, None).params == {"count": 0}
+    running.refresh_from_db()
+    record.refresh_from_db()
+    assert (running.status, running.message) == (Job.Status.FAILED, jobs.STOPPED)
+    assert record.status == ImportJob.Status.UPLOADED
+    page = client.get(reverse("customers:import_job", args=[record.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="import-failed"' in page and "stopped before it finished" in page
 
     commit(client, record)  # started again from the page
-    call_command("run_worker", batch=True, verbosity=0)
+    run_queued_tasks()
 
     record.refresh_from_db()
-    assert (record.status, record.created) == (ImportJob.Status.DONE, 40_000)
-    assert Customer.objects.filter(name__startswith="导入公司").count() == 40_000
+    assert (record.status, record.created) == (ImportJob.Status.DONE, 2500)
+    imported = Customer.objects.filter(name__startswith="导入公司")
+    assert imported.count() == 2500 and imported.values("name").distinct().count() == 2500
     assert list(Job.objects.filter(kind="customers.import").order_by("pk").values_list("status", flat=True)) == [
         Job.Status.FAILED, Job.Status.DONE]

@@ -1,12 +1,16 @@
 """Property tests of the customers module's scope rules against an independent oracle.
 
-On top of the random organisations of `core/tests/test_scope_properties.py`, Hypothesis draws
-customers (owned, or in the company pool or a department's pool, with read/write collaborators),
-their contacts, follow-ups written by anyone on customers or leads, and leads (owned, or waiting
-in a team). The oracle decides in plain Python from the description who sees what; it knows the
-rules (pools: the pool's department and below, plus managers whose department scope covers it;
-unassigned leads: managers whose department scope covers the team) but nothing of `scope.py`.
-The check runs before and after departments move.
+On top of the random organisations of `core/tests/test_scope_properties.py` — two companies in one
+database, the second with someone who sees everything, people with two positions — Hypothesis draws
+for each company customers (owned, or in the company pool or a department's pool, with read/write
+collaborators), their contacts, follow-ups written by anyone on customers or leads, leads (owned,
+or waiting in a team, or in none), visit plans, visitor registrations, imports and the ownership
+history. The oracle decides in plain Python from the description who sees what, each person within
+their own company; it knows the rules (pools: the pool's department and below, plus managers whose
+department scope covers it; unassigned leads: managers whose department scope covers the team) but
+nothing of `scope.py`. Every person's `restrict()` is compared with it over the records of both
+companies, so a pool, an unassigned lead or an all-seeing manager that reached into the other
+company fails. The check runs before and after departments move.
 """
 
 import datetime
@@ -22,11 +26,12 @@ from salesdesk.core.models import Collaborator
 from salesdesk.core.scope import ScopeLevel
 from salesdesk.core.tests.test_scope_properties import (
     EVERYONE,
-    Grant,
     apply_move,
     build,
     held_now,
     in_subtree,
+    level_grants,
+    set_levels,
     visible_owners,
     worlds,
 )
@@ -42,7 +47,6 @@ from salesdesk.customers.models import (
     VisitorRegistration,
     VisitPlan,
 )
-from salesdesk.org import services as org_services
 
 READ, WRITE = Collaborator.Access.READ, Collaborator.Access.WRITE
 MODULE = "customers"
@@ -61,28 +65,23 @@ class Records:
     receptions: list = ()  # visitor registration -> receptionist employee
     imports: list = ()  # import job -> employee who uploaded it
     history_customer: list = ()  # ownership change -> customer (read back after building)
+    other: "Records | None" = None  # the second company's
 
 
-@st.composite
-def customer_worlds(draw):
-    world = draw(worlds())
+def company_records(draw, world, *, most: int = 8) -> Records:
+    """The customers-module records of one company of the description."""
     departments, employees = len(world.dept_parent), len(world.emp_positions)
-    for position in range(len(world.pos_dept)):
-        level = draw(st.sampled_from(list(ScopeLevel.values)))
-        named = frozenset(draw(st.sets(st.integers(0, departments - 1), max_size=2))) \
-            if level == ScopeLevel.DEPARTMENTS else frozenset()
-        world.grants[(position, MODULE)] = Grant(level, named, read_only=level != ScopeLevel.SELF and draw(st.booleans()))
     someone = st.none() | st.integers(0, employees - 1)
-    customer_owner = draw(st.lists(someone, min_size=1, max_size=8))
+    customer_owner = draw(st.lists(someone, min_size=1, max_size=most))
     customers = len(customer_owner)
     customer_pool = [draw(st.none() | st.integers(0, departments - 1)) for _c in customer_owner]
     collaborators = draw(st.dictionaries(st.tuples(st.integers(0, customers - 1), st.integers(0, employees - 1)),
                                          st.sampled_from([READ, WRITE]), max_size=4))
-    contact_customer = draw(st.lists(st.integers(0, customers - 1), max_size=6))
-    lead_owner = draw(st.lists(someone, max_size=5))
+    contact_customer = draw(st.lists(st.integers(0, customers - 1), max_size=min(6, most)))
+    lead_owner = draw(st.lists(someone, max_size=min(5, most)))
     lead_team = [draw(st.none() | st.integers(0, departments - 1)) for _l in lead_owner]
     followups = []
-    for _index in range(draw(st.integers(0, 6))):
+    for _index in range(draw(st.integers(0, min(6, most)))):
         author = draw(st.integers(0, employees - 1))
         if lead_owner and draw(st.booleans()):
             followups.append((author, None, draw(st.integers(0, len(lead_owner) - 1))))
@@ -91,10 +90,21 @@ def customer_worlds(draw):
     visit_plans = draw(st.lists(st.tuples(st.integers(0, employees - 1), st.integers(0, customers - 1)), max_size=4))
     receptions = draw(st.lists(st.integers(0, employees - 1), max_size=3))
     imports = draw(st.lists(st.integers(0, employees - 1), max_size=3))
+    return Records(customer_owner, customer_pool, collaborators, contact_customer, followups, lead_owner,
+                   lead_team, visit_plans, receptions, imports)
+
+
+@st.composite
+def customer_worlds(draw):
+    """The two companies, a level in the customers module for every position (the second company's
+    all-seeing position: everything), and each company's records (the second's: fewer)."""
+    world = draw(worlds(second_company=True))
+    level_grants(draw, world, [MODULE], read_only=True)
+    records = company_records(draw, world)
+    records.other = company_records(draw, world.other, most=4)
     # Department moves only: they change which pools and teams a manager covers.
     world.moves = [move for move in world.moves if move[0] in ("department", "rename")]
-    return world, Records(customer_owner, customer_pool, collaborators, contact_customer, followups, lead_owner,
-                          lead_team, visit_plans, receptions, imports)
+    return world, records
 
 
 # --- the oracle -----------------------------------------------------------------------------
@@ -243,28 +253,39 @@ def _customer_type():
     return ContentType.objects.get_for_model(Customer).pk
 
 
+def company_pairs(world, records, built, made) -> list:
+    """(description, records, built, made) of each company."""
+    pairs = [(world, records, built, made[0])]
+    if world.other is not None:
+        pairs.append((world.other, records.other, built.other, made[1]))
+    return pairs
+
+
 def check(world, records, built, made):
+    """Every person of either company sees, out of the records of both, what the oracle says of their
+    own company's records."""
     User = get_user_model()
-    for index, employee in enumerate(built.employees):
-        user = User.objects.get(pk=employee.user_id)
-        seen = {
-            "customers/view": set(Customer.objects.restrict(user).values_list("pk", flat=True)),
-            "customers/change": set(Customer.objects.restrict(user, "change").values_list("pk", flat=True)),
-            "contacts": set(Contact.objects.restrict(user).values_list("pk", flat=True)),
-            "followups": set(FollowUp.objects.restrict(user).values_list("pk", flat=True)),
-            "leads": set(Lead.objects.restrict(user).values_list("pk", flat=True)),
-            "leads/change": set(Lead.objects.restrict(user, "change").values_list("pk", flat=True)),
-            "visit_plans": set(VisitPlan.objects.restrict(user).values_list("pk", flat=True)),
-            "receptions": set(VisitorRegistration.objects.restrict(user).values_list("pk", flat=True)),
-            "imports": set(ImportJob.objects.restrict(user).values_list("pk", flat=True)),
-            "ownership": set(OwnershipChange.objects.restrict(user).values_list("pk", flat=True)),
-        }
-        kinds = {"customers/view": "customers", "customers/change": "customers", "contacts": "contacts",
-                 "followups": "followups", "leads": "leads", "leads/change": "leads", "visit_plans": "visit_plans",
-                 "receptions": "receptions", "imports": "imports", "ownership": "ownership"}
-        wanted = {key: {made[kinds[key]][i].pk for i in indexes}
-                  for key, indexes in expected(world, records, index).items()}
-        assert seen == wanted, f"employee {index}"
+    kinds = {"customers/view": "customers", "customers/change": "customers", "contacts": "contacts",
+             "followups": "followups", "leads": "leads", "leads/change": "leads", "visit_plans": "visit_plans",
+             "receptions": "receptions", "imports": "imports", "ownership": "ownership"}
+    for number, (company, own, people, records_made) in enumerate(company_pairs(world, records, built, made), 1):
+        for index, employee in enumerate(people.employees):
+            user = User.objects.get(pk=employee.user_id)
+            seen = {
+                "customers/view": set(Customer.objects.restrict(user).values_list("pk", flat=True)),
+                "customers/change": set(Customer.objects.restrict(user, "change").values_list("pk", flat=True)),
+                "contacts": set(Contact.objects.restrict(user).values_list("pk", flat=True)),
+                "followups": set(FollowUp.objects.restrict(user).values_list("pk", flat=True)),
+                "leads": set(Lead.objects.restrict(user).values_list("pk", flat=True)),
+                "leads/change": set(Lead.objects.restrict(user, "change").values_list("pk", flat=True)),
+                "visit_plans": set(VisitPlan.objects.restrict(user).values_list("pk", flat=True)),
+                "receptions": set(VisitorRegistration.objects.restrict(user).values_list("pk", flat=True)),
+                "imports": set(ImportJob.objects.restrict(user).values_list("pk", flat=True)),
+                "ownership": set(OwnershipChange.objects.restrict(user).values_list("pk", flat=True)),
+            }
+            wanted = {key: {records_made[kinds[key]][i].pk for i in indexes}
+                      for key, indexes in expected(company, own, index).items()}
+            assert seen == wanted, f"company {number}, employee {index}"
 
 
 @pytest.mark.django_db
@@ -275,13 +296,10 @@ def test_customer_records_agree_with_the_oracle_before_and_after_departments_mov
     world, records = drawn
     with transaction.atomic():
         built = build(world)
-        for (position, module), grant in world.grants.items():
-            if module == MODULE:
-                org_services.set_position_scope(
-                    position=built.positions[position], module=MODULE, level=grant.level,
-                    departments=[built.departments[named] for named in sorted(grant.departments)],
-                    read_only=grant.read_only)
-        made = build_records(records, built)
+        set_levels(world, built, [MODULE])
+        made = [build_records(records, built)]
+        if world.other is not None:
+            made.append(build_records(records.other, built.other))
         check(world, records, built, made)
         for move in world.moves:
             apply_move(world, built, move)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.dates import EARLIEST, LATEST, day_from, days_from
 from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
 from salesdesk.org.access import current_company
 from salesdesk.org.models import Company, Employee
@@ -352,7 +353,7 @@ def customer_timeline(request, pk):
         before = parse_datetime(request.GET.get("before", ""))
     except ValueError:
         before = None
-    if before is None:
+    if before is None or not EARLIEST <= before.date() <= LATEST:
         return HttpResponseBadRequest(_("Which entries? The link is incomplete."))
     return render(request, "customers/_timeline.html",
                   {"customer": customer, **_timeline_page(customer, request.user, before)})
@@ -580,8 +581,6 @@ def customer_merge(request, pk):
 
 @login_required
 def analytics(request):
-    from django.utils.dateparse import parse_date
-
     from .. import analytics as figures
 
     company_of(request)
@@ -589,10 +588,10 @@ def analytics(request):
     six_months_back = today.replace(day=1)
     for _month in range(5):
         six_months_back = (six_months_back - datetime.timedelta(days=1)).replace(day=1)
-    start = parse_date(request.GET.get("from", "")) or six_months_back
-    end = parse_date(request.GET.get("to", "")) or today
+    start = day_from(request, "from", six_months_back)
+    end = day_from(request, "to", today)
     unit = "week" if request.GET.get("unit") == "week" else "month"
-    days = int(request.GET["days"]) if request.GET.get("days", "").isdigit() else 30
+    days = days_from(request, "days", 30)
     period = figures.Period(start=start, end=end, unit=unit)
     dimension = request.GET.get("by") if request.GET.get("by") in figures.DIMENSIONS else "customer_class"
     by_dimension = figures.counts_by(request.user, dimension)

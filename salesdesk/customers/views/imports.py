@@ -104,7 +104,8 @@ def import_job(request, pk):
     if job.status == ImportJob.Status.RUNNING:
         # Being imported by the worker: the page shows its progress (or, if the worker was stopped,
         # a button to start again: nothing of the stopped run was kept).
-        context = {"job": job, "run": run, "stopped": not jobs.is_live(run)}
+        context = {"job": job, "run": run, "stopped": not jobs.is_live(run),
+                   "mine": job.created_by_id == getattr(request.actor.employee, "pk", None)}
         if run is not None:
             context.update({"progress": progress_context(run)})
         return render(request, "customers/import_job.html", context)

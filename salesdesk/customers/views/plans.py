@@ -12,10 +12,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.dates import day_from
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.models import Employee
 
@@ -59,7 +59,7 @@ def _week_url(monday: datetime.date, who: Employee | None = None, mine: bool = T
 @login_required
 def week(request):
     person = request.actor.employee
-    day = parse_date(request.GET.get("week") or "") or timezone.localdate()
+    day = day_from(request, "week", timezone.localdate())
     monday = visit_plans.week_of(day)
     who = person
     if request.GET.get("who", "").isdigit():

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesdesk.core.forms import BootstrapForm
+from salesdesk.core.forms import BootstrapForm, CleanTextMixin
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.access import org_admin_required
 from salesdesk.org.forms import DepartmentChoiceField, departments_in_tree_order
@@ -38,7 +38,7 @@ def _style(formset):
     return formset
 
 
-class PoolForm(forms.ModelForm):
+class PoolForm(CleanTextMixin, forms.ModelForm):
     department = DepartmentChoiceField(label=gettext_lazy("Department"), queryset=Department.objects.none(),
                                        required=False, empty_label=gettext_lazy("The whole company"))
 

@@ -13,11 +13,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.dates import day_from
 from salesdesk.core.forms import BootstrapForm
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.models import Department, Employee
@@ -70,7 +70,7 @@ def visitor_register(request):
     company = company_of(request)
     sites = _sites(company)
     site = _site(request, company, sites)
-    day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    day = day_from(request, "day", timezone.localdate())
     context = {"sites": sites, "site": site, "day": day}
     if site is not None:
         registers = list(VisitorDay.objects.filter(site=site, day=day).select_related("leader", "site")
@@ -154,8 +154,8 @@ def visitor_hand_up(request, pk):
 def visitor_report(request):
     company_of(request)
     today = timezone.localdate()
-    start = parse_date(request.GET.get("from", "")) or today - datetime.timedelta(days=today.weekday())
-    end = parse_date(request.GET.get("to", "")) or today
+    start = day_from(request, "from", today - datetime.timedelta(days=today.weekday()))
+    end = day_from(request, "to", today)
     registrations = VisitorRegistration.objects.restrict(request.user).filter(
         visited_at__date__gte=start, visited_at__date__lte=end)
     report = visitors.visit_report(registrations)

@@ -3,8 +3,6 @@ is blocked, and the override requests — without the sales views knowing about 
 {% contract_payment_plan contract %}: the contract page's payment plan with what each installment was
 paid, directly or through the invoices of the contract's orders (installments.py)."""
 
-from decimal import Decimal
-
 from django import template
 
 from salesdesk.sales import gates
@@ -34,13 +32,8 @@ def order_credit(context, order):
     action = NEXT_ACTION.get(order.status)
     blocked = None
     if action is not None:
-        if action == gates.CONFIRM:
-            amount = order.amount
-        elif action == gates.RELEASE:  # what is still to ship: would it be let out?
-            amount = sum((line.open_quantity * line.unit_price for line in order.lines.all()), Decimal(0))
-        else:
-            amount = Decimal(0)
-        found = credit.problem(action, order=order, amount=amount)
+        amount, free = credit.action_amount(order, action)  # to release: what is still to ship, and gifts
+        found = credit.problem(action, order=order, amount=amount, free=free)
         blocked = found[0] if found else None
     return {
         "order": order, "profile": profile, "rated": rated, "action": action, "blocked": blocked,

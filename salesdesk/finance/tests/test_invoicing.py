@@ -59,6 +59,22 @@ def test_a_clerk_who_asked_for_an_invoice_neither_checks_nor_issues_it(checkers,
         invoicing.issue(invoice=invoice, by=org.people["clerk"], invoice_number="No.1", issued_on=DAY)
 
 
+def test_the_requester_acting_through_his_log_in_or_an_actor_still_neither_checks_nor_issues(checkers, confirmed):
+    from salesdesk.core.access import actor_of
+
+    org = checkers
+    ship(org, confirmed, SBS="2")
+    invoice = ask(org, confirmed, by="clerk", SBS="2")
+    invoicing.submit(invoice=invoice, by=org.people["clerk"])
+    for who in (org.user("clerk"), actor_of(org.people["clerk"])):
+        with pytest.raises(ValidationError, match="second person"):
+            invoicing.check(invoice=invoice, by=who, approve=True)
+    invoicing.check(invoice=invoice, by=actor_of(org.user("checker")), approve=True)
+    assert type(invoice).objects.get(pk=invoice.pk).checked_by == org.people["checker"]
+    with pytest.raises(ValidationError, match="does not issue"):
+        invoicing.issue(invoice=invoice, by=org.user("clerk"), invoice_number="No.1", issued_on=DAY)
+
+
 def test_invoiced_never_exceeds_shipped_counting_open_requests(checkers, confirmed):
     org = checkers
     ship(org, confirmed, SBS="6")

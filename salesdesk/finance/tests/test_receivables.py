@@ -11,12 +11,18 @@ from salesdesk.approvals import services as approvals
 from salesdesk.approvals.models import ApprovalChain, ApprovalStep
 from salesdesk.finance import payments, receivables
 from salesdesk.finance.models import CollectionTask, Invoice, WriteOff
+from salesdesk.finance.selectors import customer_account
 
 from .conftest import issued_invoice
 from .test_payments import received
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
+
+
+def clerks_account(org, customer):
+    """The customer's account as the clerk sees it (finance scope: the whole company)."""
+    return customer_account(org.people["checker"].user, customer)
 
 
 def days_ago(n):
@@ -74,7 +80,7 @@ def test_the_statement_of_account_runs_from_the_opening_to_the_closing_balance(f
     payment = received(org, confirmed.customer, "20000", received_on=days_ago(3))
     payments.allocate(payment=payment, by=org.people["checker"],
                       targets=[payments.Target(amount=Decimal("12500"), invoice=before)])
-    result = receivables.statement(confirmed.customer, date_from=days_ago(30), date_to=TODAY())
+    result = receivables.statement(clerks_account(org, confirmed.customer), date_from=days_ago(30), date_to=TODAY())
     assert result.opening == Decimal("12500.00")
     assert [(row.debit, row.credit, row.balance) for row in result.rows] == [
         (within.amount, Decimal(0), Decimal("37500.00")), (Decimal(0), Decimal("20000.00"), Decimal("17500.00"))]
@@ -83,7 +89,7 @@ def test_the_statement_of_account_runs_from_the_opening_to_the_closing_balance(f
     values = [row for row in sheet.iter_rows(values_only=True) if row and row[0] is not None]
     assert values[-1][-1] == 17500
     with pytest.raises(ValidationError):
-        receivables.statement(confirmed.customer, date_from=TODAY(), date_to=days_ago(1))
+        receivables.statement(clerks_account(org, confirmed.customer), date_from=TODAY(), date_to=days_ago(1))
 
 
 def test_collection_tasks_open_for_overdue_customers_once_and_close_when_paid(finance, confirmed):
@@ -138,7 +144,7 @@ def test_a_bad_debt_is_written_off_only_when_approved(finance, confirmed):
     invoice.refresh_from_db()
     assert (invoice.written_off_amount, invoice.open_amount) == (Decimal("2500.00"), Decimal("10000.00"))
     assert WriteOff.objects.get().status == WriteOff.Status.APPROVED
-    result = receivables.statement(confirmed.customer, date_from=days_ago(1), date_to=TODAY())
+    result = receivables.statement(clerks_account(org, confirmed.customer), date_from=days_ago(1), date_to=TODAY())
     assert result.closing == Decimal("10000.00")
 
 

@@ -3,7 +3,7 @@ issue, mailing and receipt. Thin: invoicing.py writes, selectors read through th
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.dates import parse_day
+from salesdesk.core.numbers import parse_decimal
 from salesdesk.core.scope import get_scoped_or_404, scope_for
 from salesdesk.documents.pages import page_context
 from salesdesk.sales.models import SalesOrder
@@ -26,10 +27,11 @@ from ..selectors import invoices_for
 
 
 def amount_from(text: str) -> Decimal:
-    """A typed amount; empty is zero (the services refuse it with their own message)."""
+    """A typed amount; empty is zero (the services refuse it, NaN, Infinity or too many digits with
+    their own message)."""
     try:
-        return Decimal((text or "0").strip() or "0")
-    except InvalidOperation:
+        return parse_decimal(text, what=_("The amount"))
+    except ValidationError:
         raise ValidationError(_("Amounts are numbers, e.g. 1200.50.")) from None
 
 
@@ -58,9 +60,9 @@ def invoice_new(request, order: int):
             quantities = {}
             for line, _allowed in lines:
                 try:
-                    quantities[line.pk] = Decimal((request.POST.get(f"invoice-{line.pk}") or "0").strip() or "0")
-                except InvalidOperation:
-                    raise ValidationError(_("Quantities are numbers, e.g. 2.5."))
+                    quantities[line.pk] = parse_decimal(request.POST.get(f"invoice-{line.pk}"))
+                except ValidationError:
+                    raise ValidationError(_("Quantities are numbers, e.g. 2.5.")) from None
             invoice = invoicing.request_invoice(
                 order=order, by=request.actor.acting_employee(), quantities=quantities, kind=request.POST.get("kind", ""),
                 buyer_name=request.POST.get("buyer_name", ""), buyer_tax_id=request.POST.get("buyer_tax_id", ""),
@@ -112,20 +114,20 @@ def invoice_action(request, pk: int, action: str):
             invoicing.check(invoice=invoice, by=me, approve=False, comment=request.POST.get("comment", ""))
             messages.success(request, _("Returned to the requester."))
         elif action == "issue":
-            issued_on = parse_date(request.POST.get("issued_on") or "")
+            issued_on = parse_day(request.POST.get("issued_on"))
             if issued_on is None:
                 raise ValidationError(_("Give the date of the invoice."))
             invoicing.issue(invoice=invoice, by=me, invoice_number=request.POST.get("invoice_number", ""),
                             issued_on=issued_on)
             messages.success(request, _("Invoice issued."))
         elif action == "mail":
-            mailed_on = parse_date(request.POST.get("mailed_on") or "")
+            mailed_on = parse_day(request.POST.get("mailed_on"))
             if mailed_on is None:
                 raise ValidationError(_("Give the day it was mailed."))
             invoicing.mail(invoice=invoice, by=me, tracking=request.POST.get("tracking", ""), mailed_on=mailed_on)
             messages.success(request, _("Mailing registered."))
         elif action == "receive":
-            received_on = parse_date(request.POST.get("received_on") or "")
+            received_on = parse_day(request.POST.get("received_on"))
             if received_on is None:
                 raise ValidationError(_("Give the day the customer received it."))
             invoicing.receive(invoice=invoice, by=me, received_on=received_on)

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.dates import parse_day
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.documents.pages import page_context
 from salesdesk.sales.models import Installment
@@ -82,6 +82,7 @@ def payment_detail(request, pk: int):
     return render(request, "finance/payment_detail.html", {
         **page_context(request, payment),
         "payment": payment, "may_confirm": may_confirm, "open_invoices": invoices, "open_installments": installments,
+        "is_registrar": payments.is_registrar(payment, request.actor),  # confirmed by someone else
         "allocations": payment.allocations.select_related("invoice", "installment__contract", "allocated_by"),
         "refunds": payment.refunds.select_related("refunded_by"),
     })
@@ -128,7 +129,7 @@ def payment_action(request, pk: int, action: str):
             payments.unallocate(allocation=allocation, by=me)
             messages.success(request, _("Allocation undone."))
         elif action == "refund":
-            refunded_on = parse_date(request.POST.get("refunded_on") or "")
+            refunded_on = parse_day(request.POST.get("refunded_on"))
             if refunded_on is None:
                 raise ValidationError(_("Give the day the money was paid back."))
             payments.refund(payment=payment, by=me, amount=amount_from(request.POST.get("amount", "")),

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.dates import day_from
 from salesdesk.core.downloads import xlsx_response
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.sales.models import SalesOrder
@@ -25,22 +25,27 @@ from .. import credit, payments, receivables
 from ..capabilities import CREDIT
 from ..forms import CollectionNoteForm, CreditProfileForm, PeriodForm
 from ..models import CollectionTask, CreditProfile, Invoice
-from ..selectors import collection_tasks_for, customers_for_finance
+from ..selectors import (
+    collection_tasks_for,
+    customer_account,
+    customers_for_finance,
+    customers_with_credit_in_sight,
+)
 from .invoices import amount_from, errors
 
 
 def _aging_workbook(result: receivables.Aging) -> bytes:
     from openpyxl import Workbook
 
-    from salesdesk.customers.exports import neutralise
+    from salesdesk.core.downloads import row as sheet_row
 
     book = Workbook()
     sheet = book.active
     sheet.title = _("Aging")[:31]
-    sheet.append([str(receivables.GROUPS[result.group][2]), *[str(bucket.label) for bucket in receivables.BUCKETS],
-                  _("Outstanding")])
+    sheet.append(sheet_row([str(receivables.GROUPS[result.group][2]), *[str(bucket.label) for bucket in receivables.BUCKETS],
+                  _("Outstanding")]))
     for row in [*result.rows, result.totals]:
-        sheet.append([neutralise(row.name), *[row.buckets[bucket.key] for bucket in receivables.BUCKETS], row.total])
+        sheet.append(sheet_row([row.name, *[row.buckets[bucket.key] for bucket in receivables.BUCKETS], row.total]))
     for column in sheet.iter_cols(min_col=2):
         for cell in column[1:]:
             cell.number_format = "#,##0.00"
@@ -53,7 +58,7 @@ def _aging_workbook(result: receivables.Aging) -> bytes:
 def aging_view(request):
     by = request.GET.get("by", "customer")
     by = by if by in receivables.GROUPS else "customer"
-    as_of = parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    as_of = day_from(request, "as_of", timezone.localdate())
     # Drilling down: a department's owners, then an owner's customers (the links of the table).
     invoices, narrowed = receivables.narrow(receivables.open_invoices(request.user),
                                             department=request.GET.get("department", ""),
@@ -73,7 +78,8 @@ def aging_view(request):
 
 @login_required
 def customer_receivables(request, customer: int):
-    customer = get_object_or_404(customers_for_finance(request.user), pk=customer)
+    account = customer_account(request.user, customer)
+    customer = account.customer
     today = timezone.localdate()
     start = today.replace(day=1)
     form = PeriodForm(request.GET or None, initial={"date_from": start, "date_to": today})
@@ -81,18 +87,21 @@ def customer_receivables(request, customer: int):
     if request.GET and form.is_valid():
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     try:
-        result = receivables.statement(customer, date_from=date_from, date_to=date_to)
+        result = receivables.statement(account, date_from=date_from, date_to=date_to)
     except ValidationError as error:
         errors(request, error)
-        result = receivables.statement(customer, date_from=start, date_to=today)
+        result = receivables.statement(account, date_from=start, date_to=today)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(receivables.statement_workbook(result),
                          f"statement-{customer.pk}-{result.date_from.isoformat()}-{result.date_to.isoformat()}.xlsx")
     return render(request, "finance/customer_receivables.html", {
-        "customer": customer, "figures": receivables.customer_receivables(customer), "statement": result,
-        "form": form, "today": today, "exposure": credit.exposure(customer),
-        "profile": CreditProfile.objects.filter(customer=customer).first(),
-        "tasks": CollectionTask.objects.filter(customer=customer, status=CollectionTask.Status.OPEN),
+        "customer": customer, "figures": receivables.customer_receivables(account), "statement": result,
+        "form": form, "today": today,
+        # The customer's credit as the customer page shows it: to whoever sees its credit profile.
+        "credit_shown": account.credit_shown,
+        "exposure": credit.exposure(customer) if account.credit_shown else None,
+        "profile": CreditProfile.objects.restrict(request.user).filter(customer=customer).first(),
+        "tasks": account.tasks.filter(status=CollectionTask.Status.OPEN).select_related("owner"),
     })
 
 
@@ -118,7 +127,8 @@ def collection_task(request, pk: int):
             return redirect("finance:collection_task", pk=task.pk)
     return render(request, "finance/collection_task.html", {
         "task": task, "form": form, "notes": task.notes.select_related("written_by"),
-        "figures": receivables.customer_receivables(task.customer), "today": timezone.localdate(),
+        "figures": receivables.customer_receivables(customer_account(request.user, task.customer)),
+        "today": timezone.localdate(),
     })
 
 
@@ -141,7 +151,7 @@ def write_off_request(request, invoice: int):
 
 
 def credit_rows(user, *, level: str = ""):
-    customers = customers_for_finance(user).select_related("owner", "credit_profile").order_by("name")
+    customers = customers_with_credit_in_sight(user).select_related("owner", "credit_profile").order_by("name")
     if level == "none":
         customers = customers.filter(credit_profile__isnull=True)
     elif level:
@@ -152,19 +162,19 @@ def credit_rows(user, *, level: str = ""):
 def _credit_workbook(rows) -> bytes:
     from openpyxl import Workbook
 
-    from salesdesk.customers.exports import neutralise
+    from salesdesk.core.downloads import row as sheet_row
 
     book = Workbook()
     sheet = book.active
     sheet.title = _("Credit")[:31]
-    sheet.append([_("Customer"), _("Owner"), _("Credit level"), _("Payment policy"), _("Days of credit"),
-                  _("Credit limit"), _("Receivable"), _("Not yet shipped"), _("Used"), _("Available"), _("Overdue")])
+    sheet.append(sheet_row([_("Customer"), _("Owner"), _("Credit level"), _("Payment policy"), _("Days of credit"),
+                  _("Credit limit"), _("Receivable"), _("Not yet shipped"), _("Used"), _("Available"), _("Overdue")]))
     for customer, profile, figures in rows:
-        sheet.append([neutralise(customer.name), customer.owner.name if customer.owner else "",
+        sheet.append(sheet_row([customer.name, customer.owner.name if customer.owner else "",
                       profile.get_level_display() if profile else _("not rated"),
                       profile.get_policy_display() if profile else "", profile.payment_days if profile else None,
                       profile.limit if profile else None, figures.receivable, figures.committed, figures.used,
-                      (profile.limit - figures.used) if profile else None, figures.overdue])
+                      (profile.limit - figures.used) if profile else None, figures.overdue]))
     target = io.BytesIO()
     book.save(target)
     return target.getvalue()

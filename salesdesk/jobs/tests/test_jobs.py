@@ -31,7 +31,7 @@ def test_it_queues_a_job_on_the_database_backend_and_the_worker_runs_it(small_or
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (Job.Status.DONE, 6, 6)
     assert job.result["names"][0] == "赵总监" and bytes(job.result_file) == b"id,name\n"
-    assert job.worker.endswith(f":{__import__('os').getpid()}") and job.finished_at >= job.started_at
+    assert services.parse_worker(job.worker)[1] == __import__("os").getpid() and job.finished_at >= job.started_at
     with translation.override("en"):
         assert job.text() == "6 customers exported."
 
@@ -96,6 +96,38 @@ def test_a_job_on_another_machine_is_stale_when_its_heartbeat_stops(small_org, s
     assert not services.is_stale(job)
     job.heartbeat_at = timezone.now() - datetime.timedelta(seconds=61)
     assert services.is_stale(job)
+
+
+def test_a_new_process_given_the_dead_workers_pid_is_not_taken_for_it(small_org):
+    """A restarted container's worker often gets the pid its killed predecessor had: the process's
+    start time, kept with the pid, tells them apart."""
+    job, _started = start(small_org)
+    host, pid, started = services.parse_worker(services.worker_name())
+    assert (host, pid) == (services.socket.gethostname(), __import__("os").getpid())
+    if not started:
+        pytest.skip("no /proc here: the start time of a process is not known")
+    job.status, job.heartbeat_at = Job.Status.RUNNING, timezone.now()
+
+    job.worker = f"{host}:{pid}@{started}"
+    assert not services.is_stale(job)
+    job.worker = f"{host}:{pid}@{int(started) - 1000}"  # the same pid, another process
+    assert services.is_stale(job)
+    job.worker = f"{host}:{pid}"  # as jobs recorded it before: the pid alone
+    assert not services.is_stale(job)
+
+
+def test_a_live_process_whose_job_heartbeat_stopped_is_stale_where_the_heartbeat_is_kept(small_org, settings):
+    """PostgreSQL: the heartbeat is written while the job works, so a worker that stopped beating is
+    stuck or not the job's any more, even on this host. SQLite writes none during the job's
+    transaction: there the process alone decides."""
+    settings.SALESDESK = {**settings.SALESDESK, "JOB_STALE_AFTER": 60}
+    job, _started = start(small_org)
+    job.status, job.worker = Job.Status.RUNNING, services.worker_name()
+    job.heartbeat_at = timezone.now() - datetime.timedelta(seconds=61)
+
+    assert services.is_stale(job) is (connections["default"].vendor != "sqlite")
+    job.heartbeat_at = timezone.now()
+    assert not services.is_stale(job)
 
 
 def test_starting_again_after_the_worker_died_abandons_the_stale_job_and_queues_a_new_one(small_org):

@@ -331,3 +331,25 @@ def employee_deactivate(request, pk):
         "handover_pages": [(label, reverse(url_name, kwargs={"employee_pk": employee.pk}))
                            for label, url_name in selectors.HANDOVER_PAGES],
     }, status=status)
+
+
+@org_admin_required
+def employee_password(request, pk):
+    """Set a new password for someone who forgot theirs and has no e-mail address to reset it."""
+    from salesdesk.accounts.forms import AdministratorPasswordForm
+
+    employee = managed(request, Employee, pk=pk)
+    if employee.user is None:
+        raise Http404
+    form = AdministratorPasswordForm(employee.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(employee=employee, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s has a new password. Tell it to them in person; they can change "
+                                        "it under their profile.") % {"name": employee.name})
+            return redirect("org:manage_employee", pk=employee.pk)
+    return render(request, "org/manage/employee_password.html", {"employee": employee, "form": form},
+                  status=400 if form.is_bound and form.errors else 200)

@@ -53,7 +53,8 @@ def deal(org):
     sells_on_credit(org.company)
     for code, level in (("director", ScopeLevel.ALL), ("east-rm", ScopeLevel.DEPARTMENT_TREE),
                         ("sh-mgr", ScopeLevel.SUBORDINATES)):
-        org_services.set_position_scope(position=org.positions[code], module="sales", level=level)
+        for module in ("sales", "customers"):
+            org_services.set_position_scope(position=org.positions[code], module=module, level=level)
     owner = org.people["owner"]
     customer = customer_services.create_customer(company=org.company, by=owner, owner=owner, name="巴陵石化",
                                                  contacts=[{"name": "采购王经理"}])

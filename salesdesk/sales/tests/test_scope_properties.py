@@ -1,13 +1,15 @@
 """Property tests of the sales documents' scope rules against an independent oracle.
 
-On the random organisations of `core/tests/test_scope_properties.py`, Hypothesis draws customers
-(owned by someone, or by nobody), documents (a kind, an owner, a customer; at least one of each kind
-under test) with collaborators with read or write access, and a line per document. Every position
-gets a level in the sales module and, independently, one in the finance module, so a rule that reads
-the other module's levels disagrees with the oracle. The oracle, in plain Python: a document is seen
-by whoever's scope in its module covers its owner or its customer's owner, and by its collaborators;
-changed by whoever's scope covers its owner and by write collaborators; a line goes with its
-document, for reading and for changing.
+On the random organisations of `core/tests/test_scope_properties.py` — two companies in one
+database, the second with someone who sees everything, people with two positions — Hypothesis draws
+for each company customers (owned by someone, or by nobody), documents (a kind, an owner, a customer;
+at least one of each kind under test) with collaborators with read or write access, and a line per
+document. Every position gets a level in the sales module and, independently, one in the finance
+module, so a rule that reads the other module's levels disagrees with the oracle. The oracle, in
+plain Python: a document is seen by whoever's scope in its module covers its owner or its
+customer's owner, and by its collaborators; changed by whoever's scope covers its owner and by
+write collaborators; a line goes with its document, for reading and for changing — and nobody sees
+anything of the other company's, whatever their level.
 
 The pieces here are shared: finance/tests/test_scope_properties.py draws invoices and payments with
 the same strategy, oracle and checks, in the finance module.
@@ -26,17 +28,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesdesk.core.models import Collaborator
-from salesdesk.core.scope import ScopeLevel
 from salesdesk.core.tests.test_scope_properties import (
     EVERYONE,
-    Grant,
     apply_move,
     build,
+    level_grants,
+    set_levels,
     visible_owners,
     worlds,
 )
 from salesdesk.customers.models import Customer
-from salesdesk.org import services as org_services
 from salesdesk.sales.models import (
     Contract,
     ContractLine,
@@ -62,6 +63,7 @@ class Records:
     customer_owner: list  # customer -> employee or None
     documents: list  # (kind, owner, customer)
     collaborators: dict  # (document, employee) -> access
+    other: "Records | None" = None  # the second company's
 
 
 @dataclass
@@ -129,27 +131,28 @@ SALES_KINDS = {
 }
 
 
-@st.composite
-def document_worlds(draw, kinds):
-    """A random organisation with levels in every module of MODULES, customers, documents of `kinds`
-    (each at least once) and their collaborators."""
-    world = draw(worlds())
-    departments, employees = len(world.dept_parent), len(world.emp_positions)
-    for position in range(len(world.pos_dept)):
-        for module in MODULES:
-            level = draw(st.sampled_from(list(ScopeLevel.values)))
-            named = frozenset(draw(st.sets(st.integers(0, departments - 1), max_size=2))) \
-                if level == ScopeLevel.DEPARTMENTS else frozenset()
-            world.grants[(position, module)] = Grant(level, named)
-    person = st.integers(0, employees - 1)
+def company_documents(draw, world, kinds, *, most: int = 4) -> Records:
+    """Customers, documents of `kinds` (each at least once) and collaborators of one company."""
+    person = st.integers(0, len(world.emp_positions) - 1)
     customer_owner = draw(st.lists(st.none() | person, min_size=1, max_size=4))
     document = st.tuples(st.sampled_from(sorted(kinds)), person, st.integers(0, len(customer_owner) - 1))
     documents = [(kind, draw(person), draw(st.integers(0, len(customer_owner) - 1))) for kind in sorted(kinds)]
-    documents += draw(st.lists(document, max_size=4))
+    documents += draw(st.lists(document, max_size=most))
     collaborators = draw(st.dictionaries(st.tuples(st.integers(0, len(documents) - 1), person),
                                          st.sampled_from([READ, WRITE]), max_size=4))
+    return Records(customer_owner, documents, collaborators)
+
+
+@st.composite
+def document_worlds(draw, kinds):
+    """Two companies with levels in every module of MODULES (the second company's all-seeing
+    position: everything), and each company's customers, documents of `kinds` and collaborators."""
+    world = draw(worlds(second_company=True))
+    level_grants(draw, world, MODULES)
+    records = company_documents(draw, world, kinds)
+    records.other = company_documents(draw, world.other, kinds, most=1)
     world.moves = [move for move in world.moves if move[0] in ("department", "rename")]
-    return world, Records(customer_owner, documents, collaborators)
+    return world, records
 
 
 def sales_worlds():
@@ -172,15 +175,6 @@ def expected(world, records, employee, module=MODULE) -> dict:
     return {"view": view, "change": change}
 
 
-def set_scopes(world, built):
-    """`build` set the core test's modules; the levels in MODULES come here."""
-    for (position, drawn_module), grant in world.grants.items():
-        if drawn_module in MODULES:
-            org_services.set_position_scope(
-                position=built.positions[position], module=drawn_module, level=grant.level,
-                departments=[built.departments[named] for named in sorted(grant.departments)])
-
-
 def build_records(records, built, kinds=SALES_KINDS):
     company = built.departments[0].company
     people = built.employees
@@ -198,29 +192,36 @@ def build_records(records, built, kinds=SALES_KINDS):
 
 
 def check(world, records, built, made, kinds=SALES_KINDS, module=MODULE):
+    """Every person of either company sees (and changes), out of the documents and parts of both, what
+    the oracle says of their own company's."""
     User = get_user_model()
-    for index, employee in enumerate(built.employees):
-        user = User.objects.get(pk=employee.user_id)
-        wanted = expected(world, records, index, module)
-        for action in ("view", "change"):
-            seen = set()
-            for position, document in enumerate(made):
-                if type(document).objects.restrict(user, action).filter(pk=document.pk).exists():
-                    seen.add(position)
-            assert seen == wanted[action], f"employee {index} {action}"
-            parts = {(name, getattr(part, f"{kind.part_parent}_id")) for name, kind in kinds.items()
-                     for part in kind.part.objects.restrict(user, action)}
-            assert parts == {(records.documents[i][0], made[i].pk) for i in wanted[action]}, \
-                f"employee {index} {action} parts"
+    everything = [document for documents in made for document in documents]
+    pairs = [(world, records, built, made[0])]
+    if world.other is not None:
+        pairs.append((world.other, records.other, built.other, made[1]))
+    for number, (company, own, people, documents) in enumerate(pairs, 1):
+        for index, employee in enumerate(people.employees):
+            user = User.objects.get(pk=employee.user_id)
+            wanted = expected(company, own, index, module)
+            for action in ("view", "change"):
+                seen = {document.pk for document in everything
+                        if type(document).objects.restrict(user, action).filter(pk=document.pk).exists()}
+                assert seen == {documents[i].pk for i in wanted[action]}, f"company {number}, employee {index} {action}"
+                parts = {(name, getattr(part, f"{kind.part_parent}_id")) for name, kind in kinds.items()
+                         for part in kind.part.objects.restrict(user, action)}
+                assert parts == {(own.documents[i][0], documents[i].pk) for i in wanted[action]}, \
+                    f"company {number}, employee {index} {action} parts"
 
 
 def run(drawn, kinds=SALES_KINDS, module=MODULE):
-    """Build the drawn organisation and documents, check, move departments, check again."""
+    """Build the drawn organisations and documents, check, move departments, check again."""
     world, records = drawn
     with transaction.atomic():
         built = build(world)
-        set_scopes(world, built)
-        made = build_records(records, built, kinds)
+        set_levels(world, built, MODULES)
+        made = [build_records(records, built, kinds)]
+        if world.other is not None:
+            made.append(build_records(records.other, built.other, kinds))
         check(world, records, built, made, kinds, module)
         for move in world.moves:
             apply_move(world, built, move)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesdesk.core.access import capability_required
+from salesdesk.core.access import capability_required, person_of
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 from salesdesk.org.access import current_company
@@ -65,6 +65,7 @@ def product_detail(request, pk: int):
     may_price = pricing.may_price(request.user)
     return render(request, "sales/product_detail.html", {
         "product": product, "list_prices": list_prices, "changes": changes, "may_price": may_price,
+        "me": person_of(request.actor),  # the maker of a change sees "cancel", never "confirm"
         "see_floor": pricing.may_see_floor(request.user),
         "change_form": PriceChangeForm(company_id=product.company_id) if may_price else None,
     })
@@ -129,7 +130,7 @@ def price_changes(request):
         status = ""
     rows = selectors.price_changes_for(request.user, status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    me = request.actor.employee
+    me = person_of(request.actor)
     return render(request, "sales/price_changes.html", {
         "page": page, "status": status, "statuses": PriceChange.Status.choices, "may_price": pricing.may_price(request.user),
         "me": me, "form": CheckForm(), "see_floor": pricing.may_see_floor(request.user),

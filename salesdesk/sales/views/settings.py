@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from salesdesk.core.forms import CleanTextMixin
 from salesdesk.core.models import NumberSeries
 from salesdesk.core.numbering import DEFAULT_PREFIXES, PERIOD_FORMATS, format_number, series_for
 from salesdesk.org.access import current_company, org_admin_required
@@ -25,7 +26,7 @@ DOCUMENT_LABELS = {
 }
 
 
-class SeriesForm(forms.ModelForm):
+class SeriesForm(CleanTextMixin, forms.ModelForm):
     separator = forms.ChoiceField(label=gettext_lazy("separator"), required=False,
                                   choices=[("-", "-"), ("/", "/"), ("_", "_"), ("", gettext_lazy("none"))])
 

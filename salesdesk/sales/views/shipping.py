@@ -4,7 +4,7 @@ shipping clerks and administrators keep the stock and maintain the warehouses.""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.access import actor_of, capability_required
+from salesdesk.core.dates import parse_day
+from salesdesk.core.numbers import parse_decimal
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.documents.pages import page_context
 from salesdesk.org.access import current_company
@@ -39,10 +40,10 @@ stock_keeper_required = capability_required(
 
 
 def _decimal(value) -> Decimal:
-    try:
-        return Decimal(str(value or "0").strip() or "0")
-    except InvalidOperation:
-        raise ValidationError(_("Quantities are numbers, e.g. 2.5."))
+    try:  # NaN, Infinity, too many digits or decimals: the services refuse them with their own message
+        return parse_decimal(value)
+    except ValidationError:
+        raise ValidationError(_("Quantities are numbers, e.g. 2.5.")) from None
 
 
 @login_required
@@ -104,11 +105,11 @@ def shipment_action(request, pk: int, action: str):
     shipment = get_scoped_or_404(Shipment, request.user, "change", pk=pk)
     try:
         if action == "release":
-            shipping.release(shipment=shipment, shipped_on=parse_date(request.POST.get("shipped_on") or ""),
+            shipping.release(shipment=shipment, shipped_on=parse_day(request.POST.get("shipped_on")),
                              carrier=request.POST.get("carrier"), tracking_number=request.POST.get("tracking_number"))
             messages.success(request, _("Released from the warehouse."))
         elif action == "deliver":
-            delivered_on = parse_date(request.POST.get("delivered_on") or "")
+            delivered_on = parse_day(request.POST.get("delivered_on"))
             if delivered_on is None:
                 raise ValidationError(_("Give the day the customer signed."))
             shipping.register_delivery(shipment=shipment, delivered_on=delivered_on, note=request.POST.get("note", ""))
