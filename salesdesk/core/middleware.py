@@ -1,7 +1,9 @@
 import json
+import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import DataError
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 from .access import actor_of
 from .contextvars import actor_for_user, current_actor, current_request_id, new_request_id
 from .errors import render_error
+
+logger = logging.getLogger(__name__)
 
 
 class RequestIdMiddleware:
@@ -113,6 +117,11 @@ class BadInputMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, RequestDataTooBig):  # a body read by a view in a way not seen above
             return self.too_big(request)
+        if isinstance(exception, (OverflowError, DataError)):
+            # A number the database cannot hold (an id of 25 digits in ?customer=, a value past a
+            # column's range) reached a query: the input is at fault, not the server.
+            logger.warning("Out-of-range input on %s: %s", request.path, exception)
+            return refuse(request, 400, _("A value sent is out of range (too large, too long or not a valid date)."))
         return None
 
     @staticmethod

@@ -6,6 +6,7 @@ language."""
 import json
 
 import pytest
+from django.db import DataError
 from django.test import Client, override_settings
 
 from salesdesk.accounts.services import create_api_token
@@ -129,3 +130,29 @@ def test_every_date_field_of_a_form_keeps_to_the_years_1900_to_2999(day, valid):
         day = forms.DateField()
 
     assert PeriodForm({"day": day}).is_valid() is valid
+
+
+@pytest.mark.parametrize("url", ["/sales/orders/new/", "/sales/quotations/new/", "/sales/contracts/new/",
+                                 "/finance/payments/new/"])
+def test_an_id_too_large_for_the_database_is_not_a_500(small_org, url):
+    client = Client()
+    client.force_login(small_org.user("director"))
+
+    answer = client.get(url, {"customer": "9" * 25}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert answer.status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize("error", [OverflowError("Python int too large to convert to SQLite INTEGER"),
+                                   DataError("value out of range for type bigint")])
+def test_a_value_the_database_cannot_hold_is_a_400_with_a_message(small_org, error):
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from salesdesk.core.middleware import BadInputMiddleware
+
+    request = RequestFactory().get("/customers/")
+    with translation.override("en"):
+        answer = BadInputMiddleware(lambda request: None).process_exception(request, error)
+
+    assert answer.status_code == 400 and b"out of range" in answer.content
