@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from salesdesk.accounts import services as account_services
@@ -166,7 +166,8 @@ def test_ten_clerks_undoing_one_allocation_at_once_undo_it_once_and_the_others_a
         try:
             stale = Allocation.objects.get(pk=allocation.pk)  # each request read it before any undo
             barrier.wait()
-            payments.unallocate(allocation=stale, by=finance.people["checker"])
+            with translation.override("en"):  # a thread starts in the default language
+                payments.unallocate(allocation=stale, by=finance.people["checker"])
             undone.append(1)
         except ValidationError as error:
             told.append(error.messages)
