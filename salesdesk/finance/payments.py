@@ -1,6 +1,7 @@
 """Payments (回款): registered (by the rep who hears of it, or by finance), confirmed by finance against
-the bank — by a second person, never the one who registered it —, allocated (核销) to issued invoices or to contract installments — partly, several at once —
-and, what is left unapplied, refunded (退款). A bad debt is written off through the approval chain.
+the bank (by a second person, never the one who registered it), allocated (核销) to issued invoices or
+to contract installments — partly, several at once — and, what is left unapplied, refunded (退款).
+A bad debt is written off through the approval chain.
 
 Integrity: a payment never applies more than it is (allocated + refunded ≤ amount), an invoice is
 never paid beyond its amount (paid + written off ≤ amount), an installment never beyond its own.
