@@ -8,7 +8,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "salesdesk", "static", "vendor");
 const files = {
   "bootstrap/dist/css/bootstrap.min.css": "bootstrap.min.css",
+  // The minified files name their source maps; collectstatic's manifest needs them to exist.
+  "bootstrap/dist/css/bootstrap.min.css.map": "bootstrap.min.css.map",
   "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap.bundle.min.js",
+  "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap.bundle.min.js.map",
   "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons.min.css",
   "bootstrap-icons/font/fonts/bootstrap-icons.woff2": "fonts/bootstrap-icons.woff2",
   "bootstrap-icons/font/fonts/bootstrap-icons.woff": "fonts/bootstrap-icons.woff",
