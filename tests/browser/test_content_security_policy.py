@@ -18,6 +18,12 @@ def watch(page) -> list[str]:
     return violations
 
 
+def directives(answer) -> dict[str, str]:
+    """The policy's directives by name (their order in the header is not fixed)."""
+    parts = (part.strip().split(" ", 1) for part in answer.headers["content-security-policy"].split(";"))
+    return {part[0]: part[1] if len(part) > 1 else "" for part in parts if part[0]}
+
+
 def test_the_pages_with_scripts_run_under_the_policy_without_a_violation(page, live_server, small_org):
     get_user_model().objects.create_superuser(username="root", password="root-pass-123", email="r@x.cn")
     owner = small_org.people["owner"]
@@ -26,9 +32,9 @@ def test_the_pages_with_scripts_run_under_the_policy_without_a_violation(page, l
     login(page, live_server, "root", "root-pass-123")
 
     answer = page.goto(f"{live_server.url}{reverse('workbench:home')}")
-    assert "script-src 'self';" in answer.headers["content-security-policy"]  # no inline script here at all
+    assert directives(answer)["script-src"] == "'self'"  # no inline script here at all
     answer = page.goto(f"{live_server.url}{reverse('org:manage_position_edit', args=[small_org.positions['sh-rep'].pk])}")
-    assert "script-src 'self' 'nonce-" in answer.headers["content-security-policy"]
+    assert directives(answer)["script-src"].startswith("'self' 'nonce-")
     for url in (reverse("org:chart"), reverse("org:headcount"), reverse("reports:sales"), reverse("reports:contracts"),
                 reverse("customers:analytics"), reverse("customers:list"), reverse("customers:pool"),
                 reverse("customers:detail", args=[customer.pk]), reverse("accounts:profile"),
