@@ -1,6 +1,7 @@
 # Salesdesk developer commands. Needs Python 3.11+, Node.js and make; see DEVELOPERS.md.
 #
-#   make demo      set up everything and run the demo on http://127.0.0.1:8000 (with a worker)
+#   make demo      set up everything and run the demo on http://127.0.0.1:8000 (with a worker);
+#                  PORT=8080 serves on another port
 #   make test      the whole suite on SQLite, then on PostgreSQL when reachable
 #   make lint      ruff, the import layers (import-linter) and a check that no migration is missing
 #   make messages  extract translatable strings; regenerate Traditional Chinese
@@ -12,6 +13,7 @@
 # last install, the npm packages when package-lock.json changed (copies kept as stamps).
 
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.salesdesk-pyproject.toml
@@ -22,7 +24,7 @@ MANAGE := DEBUG=1 $(PY) manage.py
 .PHONY: demo test lint messages bench venv deps python-deps npm-deps assets translations help
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# *//'
+	@sed -n '3,10p' Makefile | sed 's/^# *//'
 
 venv: $(PY)
 
@@ -58,10 +60,10 @@ translations: python-deps
 demo: export DEBUG = 1
 demo: deps assets translations
 	$(PY) manage.py migrate
-	$(PY) manage.py demo_setup
+	PORT=$(PORT) $(PY) manage.py demo_setup
 	@# The worker runs the background jobs next to the web server and stops when it stops.
 	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-		$(PY) manage.py runserver 127.0.0.1:8000
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: deps assets translations
 	$(PY) scripts/run_tests.py

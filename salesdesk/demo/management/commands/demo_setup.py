@@ -1,4 +1,5 @@
 import datetime
+import os
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,7 +18,6 @@ from salesdesk.org.models import Assignment, Company, Employee, Position
 DEMO_TEMPLATE = "industrial"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin12345"
-URL = "http://127.0.0.1:8000"
 
 
 class Command(OrgCommand):
@@ -45,7 +45,7 @@ class Command(OrgCommand):
             User.objects.create_superuser(username=ADMIN_USERNAME, password=ADMIN_PASSWORD, email="")
             self.stdout.write(self.style.SUCCESS(f"Created the superuser {ADMIN_USERNAME}."))
         self.stdout.write("")
-        self.stdout.write(f"Open {URL} and log in as one of:")
+        self.stdout.write(f"Open http://127.0.0.1:{os.environ.get('PORT', '8000')} and log in as one of:")
         self.stdout.write("")
         self.stdout.write(_table(demo_logins(company)))
         steps = who_does_what(company, rep=_holder(company, "nanjing-rep"))
