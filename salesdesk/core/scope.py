@@ -124,6 +124,7 @@ class UserScope:
     _owners: dict = field(default_factory=dict)
     _owner_sets: dict = field(default_factory=dict)
     _shared: dict = field(default_factory=dict)  # (model label, action) -> ids collaborated on
+    _collaborations: list | None = None  # (content type id, object id, access): all of them, read once
     _capabilities: frozenset | None = None  # what the positions' duties grant (core.access)
 
     def owners(self, module: str, writing: bool = False):
@@ -323,14 +324,16 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
         if action != Action.VIEW:
             accesses = [Collaborator.Access.WRITE]
         # Read into a literal list (a person collaborates on few records): a sub-select here would
-        # keep PostgreSQL from combining the indexes of the OR's branches, and lists would scan.
+        # keep PostgreSQL from combining the indexes of the OR's branches, and lists would scan. All
+        # of the person's collaborations come in one query, as a page restricts several models.
         key = (model._meta.label, action)
         if key not in scope._shared:
-            scope._shared[key] = list(Collaborator.objects.filter(
-                content_type=ContentType.objects.get_for_model(model),
-                employee_id=scope.employee_id,
-                access__in=accesses,
-            ).values_list("object_id", flat=True))
+            if scope._collaborations is None:
+                scope._collaborations = list(Collaborator.objects.filter(employee_id=scope.employee_id)
+                                             .values_list("content_type_id", "object_id", "access"))
+            content_type_id = ContentType.objects.get_for_model(model).pk
+            scope._shared[key] = [object_id for kind, object_id, access in scope._collaborations
+                                  if kind == content_type_id and access in accesses]
         shared = scope._shared[key]
         if shared:
             condition |= Q(pk__in=shared)

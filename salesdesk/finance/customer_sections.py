@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,24 +41,27 @@ def invoice_figures(customer, user, *, today=None) -> dict | None:
     today = today or timezone.localdate()
     invoices = Invoice.objects.restrict(user, "view").filter(customer_id=customer.pk)
     receivable = Q(status__in=RECEIVABLE)
-    figures = invoices.aggregate(
-        count=Count("pk"), issued=Sum("amount", filter=receivable), open=Sum(OPEN, filter=receivable),
-        overdue=Sum(OPEN, filter=receivable & Q(due_on__lt=today)),
-        oldest=Min("due_on", filter=receivable & Q(due_on__lt=today)
-                   & Q(amount__gt=F("paid_amount") + F("written_off_amount"))))
-    if not figures["count"]:
+    overdue = receivable & Q(due_on__lt=today)
+    # The figures over all of them ride along the latest rows as window aggregates: one query.
+    latest = list(invoices.order_by("-created_at", "-id").annotate(
+        all_count=Window(Count("pk")), issued=Window(Sum("amount", filter=receivable)),
+        open=Window(Sum(OPEN, filter=receivable)), overdue=Window(Sum(OPEN, filter=overdue)),
+        oldest=Window(Min("due_on", filter=overdue & Q(amount__gt=F("paid_amount") + F("written_off_amount")))),
+    )[:LATEST])
+    if not latest:
         return None
+    figures = latest[0]
     rows = [DocumentRow(label=invoice.number, url=reverse("finance:invoice", args=[invoice.pk]),
                         on=invoice.issued_on or timezone.localdate(invoice.created_at), amount=invoice.amount,
                         status=invoice.status, status_label=invoice.get_status_display(),
                         tone=invoice.status_tone)
-            for invoice in invoices.order_by("-created_at", "-id")[:LATEST]]
-    kind = DocumentKind(key="invoices", label=_("Invoices"), count=figures["count"],
-                        amount=_cents(figures["issued"]), amount_label=_("issued"), rows=rows,
+            for invoice in latest]
+    kind = DocumentKind(key="invoices", label=_("Invoices"), count=figures.all_count,
+                        amount=_cents(figures.issued), amount_label=_("issued"), rows=rows,
                         list_url=f"{reverse('finance:invoices')}?{urlencode({'q': customer.name})}")
-    overdue = _cents(figures["overdue"])
-    return {"kind": kind, "receivable": _cents(figures["open"]), "overdue": overdue,
-            "overdue_since": figures["oldest"] if overdue else None}
+    overdue_amount = _cents(figures.overdue)
+    return {"kind": kind, "receivable": _cents(figures.open), "overdue": overdue_amount,
+            "overdue_since": figures.oldest if overdue_amount else None}
 
 
 def credit_of(customer, user, *, unrated_too: bool) -> dict | None:

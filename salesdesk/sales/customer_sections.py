@@ -1,7 +1,6 @@
 """On the customer page: the quotations, contracts, orders and shipments of the customer that the
-viewer may see — how many, what they amount to, the latest few with their status. Each kind is two
-queries (the grouped figures; the latest rows when there are any) through the data scope, however
-many documents the customer has; a kind the viewer sees none of is left out, and the whole section
+viewer may see — how many, what they amount to, the latest few with their status. Each kind is one
+query through the data scope (two for shipments), however many documents the customer has; a kind the viewer sees none of is left out, and the whole section
 when he sees none at all."""
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,26 +61,35 @@ def _on(document, fields):
 
 
 def document_kind(kind: Kind, customer, user) -> DocumentKind | None:
-    """The customer's documents of one kind that the viewer sees, in two queries; None when none."""
+    """The customer's documents of one kind that the viewer sees; None when none. One query where
+    the amount is a column (the figures over all of them ride along the latest rows as window
+    aggregates), two for shipments (their amount is a sum over lines)."""
     documents = kind.model.objects.restrict(user, "view").filter(customer_id=customer.pk)
     if kind.hidden:
         documents = documents.exclude(status__in=kind.hidden)
-    on_lines = kind.amount != "amount"
-    # A shipment's amount is the sum of its lines: the join repeats the shipment, hence distinct.
-    figures = documents.aggregate(count=Count("pk", distinct=on_lines),
-                                  amount=Sum(kind.amount, filter=Q(status__in=kind.counted)))
-    if not figures["count"]:
-        return None
     latest = documents.order_by(*kind.model._meta.ordering)
-    if on_lines:
-        latest = latest.annotate(lines_amount=Sum(kind.amount))
+    counted = Q(status__in=kind.counted)
+    if kind.amount == "amount":
+        latest = list(latest.annotate(kind_count=Window(Count("pk")),
+                                      kind_amount=Window(Sum("amount", filter=counted)))[:LATEST])
+        if not latest:
+            return None
+        count, amount = latest[0].kind_count, latest[0].kind_amount
+    else:
+        # A shipment's amount is the sum of its lines: the join repeats the shipment, hence distinct.
+        figures = documents.aggregate(count=Count("pk", distinct=True), amount=Sum(kind.amount, filter=counted))
+        if not figures["count"]:
+            return None
+        count, amount = figures["count"], figures["amount"]
+        latest = list(latest.annotate(lines_amount=Sum(kind.amount))[:LATEST])
     rows = [DocumentRow(label=str(document), url=reverse(kind.detail, args=[document.pk]),
-                        on=_on(document, kind.dated), amount=document.lines_amount if on_lines else document.amount,
+                        on=_on(document, kind.dated),
+                        amount=document.amount if kind.amount == "amount" else document.lines_amount,
                         status=document.status, status_label=document.get_status_display(),
                         tone=document.status_tone)
-            for document in latest[:LATEST]]
-    return DocumentKind(key=kind.key, label=str(kind.label), count=figures["count"],
-                        amount=Decimal(figures["amount"] or 0).quantize(CENT), amount_label=str(kind.amount_label),
+            for document in latest]
+    return DocumentKind(key=kind.key, label=str(kind.label), count=count,
+                        amount=Decimal(amount or 0).quantize(CENT), amount_label=str(kind.amount_label),
                         list_url=f"{reverse(kind.listed)}?{urlencode({'scene': 'all', 'q': customer.name})}",
                         rows=rows)
 
