@@ -162,7 +162,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 # Widgets render with the project's templates (forms/employee_picker.html) as well as Django's own.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "salesdesk.core.renderers.FormRenderer"  # TemplatesSetting, plain widgets written in Python
 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

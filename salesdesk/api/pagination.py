@@ -18,7 +18,7 @@ def default_page_size() -> int:
 class PageParams(Schema):
     page: int = Field(1, ge=1, description="Page number, from 1.")
     page_size: int = Field(default_factory=default_page_size, ge=1,
-                           description=f"Items per page (default 50, at most {MAX_PAGE_SIZE}).")
+                           description=f"Items per page (default: the PAGE_SIZE setting, 50 unless set; at most {MAX_PAGE_SIZE}).")
 
 
 def paginate(queryset, params: PageParams, serialize=None) -> dict:

@@ -191,6 +191,8 @@ class ApprovalRequest(models.Model):
             models.Index(fields=["content_type", "object_id"]),
             models.Index(fields=["company", "status"]),
             models.Index(fields=["submitter", "status"]),
+            # "Submitted by me" in its order, however many the person has submitted over the years.
+            models.Index(fields=["submitter", "-submitted_at", "-id"], name="approval_submitted_order"),
         ]
         constraints = [
             # One open request per document: a second submission while one runs is refused.
@@ -257,7 +259,9 @@ class ApprovalTask(models.Model):
         verbose_name = _("approval task")
         verbose_name_plural = _("approval tasks")
         ordering = ["request", "step", "id"]
-        indexes = [models.Index(fields=["approver", "status"])]
+        indexes = [models.Index(fields=["approver", "status"]),
+                   # "Decided by me", newest first: a director decides thousands of steps a year.
+                   models.Index(fields=["approver", "-acted_at", "-id"], name="approval_decided_order")]
         constraints = [models.UniqueConstraint(fields=["request", "step", "approver"], name="approval_task_unique")]
 
     def __str__(self):

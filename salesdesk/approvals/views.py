@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.access import current_company, org_admin_required
 from salesdesk.org.versions import is_org_admin
@@ -41,7 +41,7 @@ def inbox(request):
         rows = selectors.my_requests(request.user)
     else:
         rows = selectors.stalled_requests(request.user)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = list_page(rows, request)
     counts = {"waiting": selectors.my_pending_tasks(request.user).count()}
     return render(request, "approvals/inbox.html", {
         "tab": tab, "page": page, "counts": counts, "is_admin": admin,

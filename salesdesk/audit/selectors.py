@@ -122,6 +122,7 @@ def fields_in_words(entries, *, company=None) -> list[list[tuple]]:
     without bookkeeping fields. The names of related records are read once per related model for all
     the entries together; with `company` (an id or a Company), only that company's records are named."""
     names = _related_names(entries, company)
+    labels: dict = {}  # (model, name) → the label in the reader's language, translated once per page
     result = []
     for entry in entries:
         model = entry.content_type.model_class()
@@ -131,7 +132,9 @@ def fields_in_words(entries, *, company=None) -> list[list[tuple]]:
                 continue
             before, after = values if isinstance(values, (list, tuple)) and len(values) == 2 else (None, values)
             field = _field(model, name)
-            rows.append((label_of(model, name), value_in_words(field, before, names),
+            if (model, name) not in labels:
+                labels[(model, name)] = str(label_of(model, name))
+            rows.append((labels[(model, name)], value_in_words(field, before, names),
                          value_in_words(field, after, names)))
         result.append(rows)
     return result

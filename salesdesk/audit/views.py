@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
+
+from salesdesk.core.paging import list_page
 
 from .filters import AuditFilterForm, filter_entries
 from .models import AuditEntry
@@ -15,7 +15,7 @@ def log(request):
     form = AuditFilterForm(request.GET or None)
     entries = filter_entries(
         AuditEntry.objects.restrict(request.user, "view").select_related("content_type"), form)
-    page = Paginator(entries, settings.SALESDESK["PAGE_SIZE"]).get_page(request.GET.get("page"))
+    page = list_page(entries, request)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -216,6 +216,12 @@ class Customer(models.Model):
             models.Index(fields=["company", "owner", "-created_at"], name="customer_owner_recent"),
             models.Index(fields=["company", "pool", "-created_at"], name="customer_pool_recent"),
             models.Index(fields=["company", "name_key"], name="customer_name_key"),
+            # The pool page (newest first) without sorting or skipping over the owned customers: the
+            # pool's are scattered through the primary key, and the partial index holds only them.
+            # (The customer list, newest first, reads the index on created_at.)
+            models.Index(fields=["company", "-id"], name="customer_pool_order", condition=models.Q(owner__isnull=True)),
+            # The credit overview (客户信用等级一览表), by name.
+            models.Index(fields=["company", "name"], name="customer_company_name"),
         ]
 
     def __str__(self):

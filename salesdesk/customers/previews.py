@@ -158,6 +158,8 @@ def rows_page(record: ImportJob, number, *, problems_only: bool = False):
     rows = ImportRow.objects.filter(import_job=record)
     if problems_only:
         rows = rows.filter(ok=False)
+    # One upload's rows, bounded by the import's own limit: counted exactly, so the page can say
+    # "rows 51 to 100 of 812" (no core.paging cap).
     return Paginator(rows.order_by("number"), PAGE_ROWS).get_page(number)
 
 

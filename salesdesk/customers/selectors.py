@@ -6,10 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from salesdesk.audit.registry import timeline_for
@@ -218,25 +216,3 @@ def mobile_shown(user, customer: Customer, number: str) -> str:
     if customer.owner_id is not None and customer.owner_id == scope_for(user).employee_id:
         return number
     return number if sees_full_mobiles(user) else mask_mobile(number)
-
-
-# --- paging -----------------------------------------------------------------------------------
-
-
-class CappedPaginator(Paginator):
-    """Pages of a list whose total is only counted up to `cap` (COUNT over a LIMIT subquery): on a
-    million customers an exact count costs more than the page itself, and nobody pages that far —
-    they filter (the analytics page counts everything). `capped` tells the page to say "more
-    than …". 2,000 (67 pages): counting up to 10,000 for a manager who sees a fifth of the
-    customers read some 50,000 rows, and on a large table PostgreSQL starts such a scan wherever
-    the previous one stopped (synchronize_seqscans), so it sometimes read them from disk."""
-
-    cap = 2_000
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap

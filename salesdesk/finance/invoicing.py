@@ -28,6 +28,7 @@ from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
 from salesdesk.core.numbers import QUANTITY, checked_decimal
 from salesdesk.customers.models import InvoicingProfile
+from salesdesk.documents import bookings
 from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales import gates
 from salesdesk.sales.models import SalesOrder, SalesOrderLine
@@ -222,6 +223,7 @@ def issue(*, invoice: Invoice, by, invoice_number: str, issued_on: datetime.date
     invoice.booked_department_id, invoice.booked_territory_id = booking_dimensions(invoice.owner_id, invoice.customer)
     invoice.save(update_fields=["status", "invoice_number", "issued_on", "due_on", "booked_department",
                                 "booked_territory", "updated_at"])
+    bookings.changed(invoices=[invoice])
     return invoice
 
 
@@ -251,4 +253,5 @@ def cancel(*, invoice: Invoice) -> Invoice:
     _must_be(invoice, *Invoice.RESERVING)
     invoice.status = Invoice.Status.CANCELLED
     invoice.save(update_fields=["status", "updated_at"])
+    bookings.changed(invoices=[invoice])
     return invoice

@@ -130,7 +130,9 @@ class Invoice(CustomerDocument):
                                          "written_off_amount"], name="invoice_open_receivable"),
                    models.Index(OPEN_AMOUNT, name="invoice_open_amount"),
                    # The invoices of a period (sales report by invoices, collection analysis).
-                   models.Index(fields=["company", "issued_on"], name="invoice_issued_on")]
+                   models.Index(fields=["company", "issued_on"], name="invoice_issued_on"),
+                   # The invoice list's first page without sorting the company's invoices.
+                   models.Index(fields=["company", "-created_at", "-id"], name="invoice_list_order")]
 
     @property
     def open_amount(self):
@@ -212,7 +214,9 @@ class Payment(CustomerDocument):
                                    & models.Q(amount__gte=models.F("allocated_amount") + models.F("refunded_amount")),
                                    name="payment_never_over_applied"),
         ]
-        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["customer", "received_on"])]
+        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["customer", "received_on"]),
+                   # The payment list's first page without sorting the company's payments.
+                   models.Index(fields=["company", "-received_on", "-id"], name="payment_list_order")]
 
     def __str__(self):
         return self.number
@@ -342,6 +346,8 @@ class CollectionTask(models.Model):
         ordering = ["oldest_due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["customer"], condition=models.Q(status="open"),
                                                name="one_open_collection_task_per_customer")]
+        # The collection list (open, or settled) in its order: settled tasks pile up over the years.
+        indexes = [models.Index(fields=["company", "status", "oldest_due_on", "id"], name="collection_task_list")]
 
     def __str__(self):
         return f"{self.customer} {self.overdue_amount}"

@@ -26,6 +26,7 @@ from salesdesk.core.access import Denied, actor_of, person_of
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
 from salesdesk.core.numbers import MONEY, checked_decimal
+from salesdesk.documents import bookings
 from salesdesk.org.selectors import booking_dimensions
 from salesdesk.sales.models import Installment
 
@@ -114,6 +115,7 @@ def confirm(*, payment: Payment, by) -> Payment:
     payment.booked_department_id, payment.booked_territory_id = booking_dimensions(payment.owner_id, payment.customer)
     payment.save(update_fields=["status", "confirmed_by", "confirmed_at", "booked_department", "booked_territory",
                                 "updated_at"])
+    bookings.changed(payments=[payment])
     return payment
 
 
@@ -227,6 +229,7 @@ def allocate(*, payment: Payment, by, targets: list[Target], on: datetime.date |
     Payment.objects.filter(pk=payment.pk).update(allocated_amount=F("allocated_amount") + total, updated_at=now)
     log.changed(payment, allocated_amount=payment.allocated_amount + total, updated_at=now)
     log.write()
+    bookings.changed(payments=[payment])
     return made
 
 
@@ -251,6 +254,9 @@ def unallocate(*, allocation: Allocation, by) -> None:
     log.changed(payment, allocated_amount=payment.allocated_amount - allocation.amount, updated_at=now)
     log.write()
     allocation.delete()  # recorded by the signals
+    # The allocation is gone: its invoice, its installment's contract and its day say whose figures move.
+    bookings.changed(payments=[payment], invoices=[allocation.invoice_id], days=[allocation.allocated_on],
+                     owners=[allocation.installment.contract.owner_id] if allocation.installment_id else [])
 
 
 @transaction.atomic
@@ -336,6 +342,7 @@ def _write_off_approved(write_off: WriteOff, request) -> None:
     log.changed(invoice, written_off_amount=invoice.written_off_amount + write_off.amount)
     log.changed(write_off, **values)
     log.write()
+    bookings.changed(invoices=[invoice])
 
 
 def _write_off_facts(write_off: WriteOff):

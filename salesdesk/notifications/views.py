@@ -3,12 +3,12 @@ and goes to what it is about."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404, scope_for
 
 from . import selectors, services
@@ -19,7 +19,7 @@ from .models import Notification
 def notification_list(request):
     unread_only = request.GET.get("show") == "unread"
     rows = selectors.notifications_for(request.user, unread_only=unread_only)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = list_page(rows, request)
     return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
 
 

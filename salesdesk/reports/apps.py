@@ -9,10 +9,14 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from salesdesk.core.navigation import MenuGroup, MenuItem, add, add_group
+        from salesdesk.documents.bookings import booked
 
         from .jobs import register_jobs
+        from .summaries import on_booked
 
         register_jobs()
+        # The monthly figures follow the documents, in the services' transactions.
+        booked.connect(on_booked, dispatch_uid="reports.monthly_figures")
 
         add_group(MenuGroup(key="reports", label=_("Reports"), icon="bar-chart-line"))
         add(MenuItem(key="report-sales", group="reports", label=_("Sales report"), url_name="reports:sales",

@@ -31,6 +31,7 @@ from salesdesk.finance.models import Allocation, Invoice, Payment, WriteOff
 from salesdesk.finance.payments import RECEIVABLE
 from salesdesk.finance.receivables import OPEN
 
+from . import summaries
 from .selectors import ZERO, money
 
 GROUPS = {  # key -> (the invoice's field, its name, label)
@@ -84,12 +85,18 @@ def receivable_invoices(user) -> QuerySet:
 def collection(user, *, date_from: datetime.date, date_to: datetime.date, by: str = "owner",
                invoices: QuerySet | None = None) -> tuple[list[CollectionRow], CollectionRow]:
     """(rows, total) per `by` (owner, department or customer) for the period; `invoices` narrows the
-    invoices (e.g. to one department's customers) and must come from receivable_invoices(user)."""
+    invoices (e.g. to one department's customers) and must come from receivable_invoices(user).
+    Without `invoices`, a period from the first of a month per owner or department, for someone who
+    sees all of the company's invoices, comes from the monthly figures (summaries.py)."""
     if by not in GROUPS:
         raise ValueError(f"cannot group by {by!r}")
     if date_from > date_to:
         raise ValueError("the period ends before it starts")
     key, name, _label = GROUPS[by]
+    if invoices is None:  # all the invoices the user sees: for a whole company, from the monthly figures
+        answer = summaries.collection(user, date_from=date_from, date_to=date_to, by=by)
+        if answer is not None:
+            return answer
     invoices = receivable_invoices(user) if invoices is None else invoices
     ids = invoices.values("pk")
     allocations = Allocation.objects.filter(invoice__in=ids, payment__status=Payment.Status.CONFIRMED)

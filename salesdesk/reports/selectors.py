@@ -36,6 +36,8 @@ from salesdesk.org.models import Department, Employee, Territory
 from salesdesk.org.selectors import booked_departments
 from salesdesk.sales.models import Product, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 
+from .summaries import sales_grouped
+
 ZERO = Decimal("0.00")
 
 
@@ -162,13 +164,14 @@ def _names(rows: list[dict], by: tuple[str, ...]) -> None:
 
 def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owner", "year"),
                   date_from: datetime.date | None = None, date_to: datetime.date | None = None,
-                  company=None, org: str = "booked") -> list[dict]:
+                  company=None, org: str = "booked", among: tuple[str, list] | None = None) -> list[dict]:
     """Rows such as {"owner": 7, "owner_name": "…", "year": 1997, "amount": Decimal, "count": 12}, one per
     combination of the `by` dimensions, ordered by them. "orders" sums the amounts of orders confirmed,
     (partly) shipped or closed, or by product the amounts of their lines; the other MEASURES likewise;
     `count` counts documents. A department is the one the document was booked in (its owner's then), a
     territory its customer's (片区) then; with `org="current"` both are as the organisation is now.
-    `company` narrows a system administrator's report to one company."""
+    `company` narrows a system administrator's report to one company. `among` = (dimension, ids): only
+    these owners or departments, where the monthly figures answer (summaries.sales_answers)."""
     spec = MEASURES[measure]
     by = tuple(by)
     unknown = [dimension for dimension in by if dimension not in DIMENSIONS]
@@ -190,6 +193,13 @@ def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owne
     else:
         queryset, prefix, amount, counted = documents, "", spec.amount, "pk"
     aliases = _expressions(spec, by, prefix, org)
+    # Whole months of everything the user's company books: the monthly figures add them up.
+    grouped = sales_grouped(user, measure=measure, by=by, date_from=date_from, date_to=date_to, company=company,
+                            org=org, among=among) if "product" not in by else None
+    if grouped is not None:
+        return _rows(grouped, by)
+    if among is not None:
+        raise ValueError("only the monthly figures pick rows among owners or departments")
     # One row per document unless lines are joined (by product, or an amount summed over lines): only
     # then must documents be counted once each (a DISTINCT count also keeps the database from hashing).
     distinct = counted != "pk" or "__" in amount
@@ -200,6 +210,10 @@ def sales_summary(user, *, measure: str = "orders", by: tuple[str, ...] = ("owne
             grouped = _by_department(grouped, list(aliases))
     else:  # by nothing: one grand total (none when there is nothing to count)
         grouped = [total for total in [queryset.aggregate(**measures)] if total["documents"]]
+    return _rows(grouped, by)
+
+
+def _rows(grouped, by: tuple[str, ...]) -> list[dict]:
     rows = []
     for values in grouped:
         row = {dimension: values[f"by_{dimension}"] for dimension in by}

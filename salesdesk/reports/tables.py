@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import summaries
 from .selectors import ZERO, sales_summary
 
 ROWS = {
@@ -59,6 +60,7 @@ class Report:
     labels: list[str] = field(default_factory=list)
     rows: list[ReportRow] = field(default_factory=list)
     totals: ReportRow | None = None
+    row_count: int = 0  # rows in the report (`rows` may hold only the largest of them)
 
 
 def _label(unit: str, key: tuple) -> str:
@@ -76,17 +78,23 @@ def _name(row: dict, by: str) -> str:
 
 
 def sales_report(user, *, measure: str = "orders", rows_by: str = "owner", unit: str = "month",
-                 date_from: datetime.date, date_to: datetime.date, org: str = "booked") -> Report:
+                 date_from: datetime.date, date_to: datetime.date, org: str = "booked",
+                 largest: int | None = None) -> Report:
+    """The report; `largest`: its rows may be only that many of the largest (the page shows no more),
+    the totals still count them all."""
     if rows_by not in ROWS or unit not in UNITS:
         raise ValueError(f"cannot report {rows_by!r} {unit!r}")
     if measure == "collections" and rows_by == "product":
         raise ValueError("collections have no products")
     parts = PERIOD_PARTS[unit]
-    found = sales_summary(user, measure=measure, by=(rows_by, *parts), date_from=date_from, date_to=date_to,
-                          org=org)
     report = Report(measure=measure, rows_by=rows_by, unit=unit, date_from=date_from, date_to=date_to, org=org,
                     columns=periods(date_from, date_to, unit))
     report.labels = [_label(unit, key) for key in report.columns]
+    if largest is not None and summaries.sales_answers(user, measure=measure, by=(rows_by, *parts),
+                                                       date_from=date_from, date_to=date_to, org=org):
+        return _largest_rows(user, report, parts, largest)
+    found = sales_summary(user, measure=measure, by=(rows_by, *parts), date_from=date_from, date_to=date_to,
+                          org=org)
     position = {key: index for index, key in enumerate(report.columns)}
     rows: dict = {}
     for values in found:
@@ -100,6 +108,29 @@ def sales_report(user, *, measure: str = "orders", rows_by: str = "owner", unit:
                                                                   for index in range(len(report.columns))],
                               total=sum((row.total for row in report.rows), ZERO),
                               count=sum(row.count for row in report.rows))
+    report.row_count = len(report.rows)
+    return report
+
+
+def _largest_rows(user, report: Report, parts: tuple[str, ...], largest: int) -> Report:
+    """From the monthly figures, three small questions instead of every row × period: each row's total
+    (to rank them), each period's total, and the cells of the `largest` rows alone."""
+    asked = {"measure": report.measure, "date_from": report.date_from, "date_to": report.date_to, "org": report.org}
+    by = report.rows_by
+    ranked = [ReportRow(key=values[by], name=_name(values, by), cells=[ZERO] * len(report.columns),
+                        total=values["amount"], count=values["count"])
+              for values in sales_summary(user, by=(by,), **asked)]
+    ranked.sort(key=lambda row: (-row.total, row.name))
+    report.rows, report.row_count = ranked[:largest], len(ranked)
+    position = {key: index for index, key in enumerate(report.columns)}
+    shown = {row.key: row for row in report.rows}
+    for values in sales_summary(user, by=(by, *parts), among=(by, list(shown)), **asked):
+        shown[values[by]].cells[position[tuple(values[part] for part in parts)]] += values["amount"]
+    cells = [ZERO] * len(report.columns)
+    for values in sales_summary(user, by=parts, **asked):
+        cells[position[tuple(values[part] for part in parts)]] += values["amount"]
+    report.totals = ReportRow(key=None, name=_("Total"), cells=cells, total=sum((row.total for row in ranked), ZERO),
+                              count=sum(row.count for row in ranked))
     return report
 
 

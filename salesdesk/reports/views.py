@@ -9,7 +9,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core.dates import parse_day
 from salesdesk.core.downloads import xlsx_response
+from salesdesk.core.paging import list_page
 from salesdesk.finance import receivables
 from salesdesk.jobs.views import progress_context
 from salesdesk.sales.models import Contract
 
 from . import collection as collecting
 from . import execution as executing
-from . import jobs
+from . import jobs, summaries
 from .tables import MEASURE_LABELS, ROWS, UNITS, report_workbook, sales_report
 
 MAX_COLUMNS = 60
@@ -74,9 +74,10 @@ def sales(request):
     # By default departments and territories as booked; the box "by current organisation" (org=current)
     # puts past documents where their owners and customers are now.
     org = "current" if request.GET.get("org") == "current" else "booked"
+    xlsx = request.GET.get("format") == "xlsx"  # every row; the page shows the largest
     report = sales_report(request.user, measure=measure, rows_by=rows_by, unit=unit, date_from=date_from,
-                          date_to=date_to, org=org)
-    if request.GET.get("format") == "xlsx":
+                          date_to=date_to, org=org, largest=None if xlsx else ROWS_SHOWN)
+    if xlsx:
         return xlsx_response(report_workbook(report),
                              f"sales-{measure}-{date_from.isoformat()}-{date_to.isoformat()}.xlsx")
     top = report.rows[:10]
@@ -122,8 +123,8 @@ def contracts(request):
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_contracts_workbook(list(contracts_queryset)), "contract-execution.xlsx")
     if request.GET.get("part") == "statistics":
-        return _statistics(request, contracts_queryset)
-    page = Paginator(contracts_queryset, 50).get_page(request.GET.get("page"))
+        return _statistics(request, contracts_queryset, every_signed=status == "signed" and not q)
+    page = list_page(contracts_queryset, request, cap=TOTALS_UP_TO)
     executing.annotate_page(page.object_list, executing.execution(
         contracts_queryset.filter(pk__in=[contract.pk for contract in page.object_list])))
     start, end = _this_year()
@@ -138,10 +139,16 @@ def contracts(request):
     })
 
 
-def _statistics(request, contracts_queryset):
+def _statistics(request, contracts_queryset, *, every_signed: bool = False):
     start, end = _this_year()
     date_from, date_to = _period(request, default_from=start, default_to=end)
     unit = _choice(request, "unit", executing.UNITS, "month")
+    # All the signed contracts of someone who sees the whole company, for whole months: the monthly
+    # figures answer in the request, however many contracts there are.
+    statistics = summaries.contract_statistics(request.user, date_from=date_from, date_to=date_to, unit=unit) \
+        if every_signed else None
+    if statistics is not None:
+        return statistics_fragment(request, statistics, date_from=date_from, date_to=date_to)
     if jobs.is_large(contracts_queryset):
         # A whole company's contracts take seconds to add up: a background job does it, the fragment
         # shows its progress and then the figures (kept on the job for a few minutes).
@@ -204,9 +211,15 @@ def collection(request):
                                             department=request.GET.get("department", ""),
                                             owner=request.GET.get("owner", ""))
     pending = computed_at = None
-    large = request.GET.get("format") != "xlsx" and jobs.is_large(invoices)
+    # For someone who sees the whole company the monthly figures answer at once; other questions about
+    # many invoices go to a background job.
+    answer = summaries.collection(request.user, date_from=date_from, date_to=date_to, by=by,
+                                  department=request.GET.get("department", ""), owner=request.GET.get("owner", ""))
+    large = answer is None and request.GET.get("format") != "xlsx" and jobs.is_large(invoices)
     employee = request.actor.employee if large else None
-    if employee is not None:
+    if answer is not None:
+        rows, total = answer
+    elif employee is not None:
         # Many invoices: the analysis runs as a background job; the page shows its progress, then
         # (loaded again) the cached figures.
         job = jobs.cached_or_started(kind=jobs.COLLECTION, employee=employee, company=employee.company, params={

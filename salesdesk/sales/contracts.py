@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from salesdesk.audit.changes import ChangeLog, record_update
 from salesdesk.core.numbering import next_number
+from salesdesk.documents import bookings
 from salesdesk.org.selectors import booking_dimensions
 
 from .lines import LineInput, copied, money, priced_lines, totals
@@ -193,6 +194,7 @@ def _in_force(contract, request) -> None:
         values["signed_on"] = timezone.localdate()
     Contract.objects.filter(pk=contract.pk).update(**values)
     record_update(contract, values)
+    bookings.changed(contracts=[contract])
 
 
 def register_approvals() -> None:

@@ -52,6 +52,7 @@ from salesdesk.customers.imports import (
     read_table,
 )
 from salesdesk.customers.models import Customer
+from salesdesk.documents import bookings
 from salesdesk.org.models import Company, Employee
 from salesdesk.org.selectors import booked_departments
 
@@ -533,6 +534,8 @@ def _write(company: Company, groups: list[list[OrderRow]], me: Employee | None, 
         (shipment.pk, shipment.number, {"number": (None, shipment.number), "order": (None, shipment.order_id),
                                         "status": (None, shipment.status), "shipped_on": (None, shipment.shipped_on)})
         for shipment in shipments], action="create")
+    bookings.changed(owners={order.owner_id for order in orders},
+                     days={order.ordered_on for order in orders} | {shipment.shipped_on for shipment in shipments})
     outcome.orders += len(orders)
     outcome.lines += len(all_lines)
     outcome.shipments += len(shipments)

@@ -238,7 +238,13 @@ class Quotation(PricedDocument):
         verbose_name_plural = _("quotations")
         ordering = ["-quoted_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["company", "number", "version"], name="quotation_version_unique")]
-        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["customer", "-quoted_on"])]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["customer", "-quoted_on"]),
+                   # The list's first page in its order, read from the index without sorting: the whole
+                   # company (a director's scope) and one rep's own ("mine"). Full, not partial on the
+                   # default "not superseded": superseded versions are few, and the status filter
+                   # (superseded included) walks the same index.
+                   models.Index(fields=["company", "-quoted_on", "-id"], name="quotation_list_order"),
+                   models.Index(fields=["owner", "-quoted_on", "-id"], name="quotation_owner_order")]
 
     def __str__(self):
         return self.label
@@ -296,7 +302,12 @@ class Contract(PricedDocument):
         indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["company", "status", "ends_on"]),
                    models.Index(fields=["customer", "-created_at"]),
                    # The ledger's first page, newest first, without sorting the company's contracts.
-                   models.Index(fields=["company", "-created_at", "-id"], name="contract_ledger_order")]
+                   models.Index(fields=["company", "-created_at", "-id"], name="contract_ledger_order"),
+                   # A rep's own contracts ("mine") in the ledger's order.
+                   models.Index(fields=["owner", "-created_at", "-id"], name="contract_owner_order"),
+                   # 合同履行: the signed contracts, latest signed first (reports.views.contracts_for).
+                   models.Index(fields=["company", "-signed_on", "-id"], name="contract_execution_order",
+                                condition=models.Q(status__in=["active", "completed", "terminated"]))]
 
     def __str__(self):
         return self.number
@@ -406,7 +417,10 @@ class SalesOrder(PricedDocument):
                    models.Index(fields=["customer", "-ordered_on"]),
                    # 跟单: the orders to follow (TO_FOLLOW) in the queue's order, late ones first.
                    models.Index(fields=["company", "delivery_on", "id"], name="order_to_follow",
-                                condition=models.Q(status__in=["confirmed", "partly_shipped"]))]
+                                condition=models.Q(status__in=["confirmed", "partly_shipped"])),
+                   # The order list's first page without sorting: the company's, a rep's own.
+                   models.Index(fields=["company", "-ordered_on", "-id"], name="order_list_order"),
+                   models.Index(fields=["owner", "-ordered_on", "-id"], name="order_owner_order")]
 
 
 class SalesOrderLine(PricedLine):
@@ -520,7 +534,9 @@ class Shipment(CustomerDocument):
         verbose_name_plural = _("shipments")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["company", "number"], name="shipment_number_unique")]
-        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["order"])]
+        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["order"]),
+                   # The shipment list's first page without sorting the company's shipments.
+                   models.Index(fields=["company", "-created_at", "-id"], name="shipment_list_order")]
 
 
     @property

@@ -24,6 +24,7 @@ from salesdesk.audit.changes import record_created, record_update
 from salesdesk.core.models import Collaborator
 from salesdesk.core.numbering import next_number
 from salesdesk.customers import services as customer_services
+from salesdesk.documents import bookings
 from salesdesk.org.selectors import booking_dimensions
 
 from . import gates
@@ -162,6 +163,7 @@ def cancel(*, order: SalesOrder) -> SalesOrder:
         raise ValidationError(_("Something of this order has been shipped; it cannot be cancelled."))
     order.status = SalesOrder.Status.CANCELLED
     order.save(update_fields=["status", "updated_at"])
+    bookings.changed(orders=[order])
     return order
 
 
@@ -191,6 +193,7 @@ def _confirmed(order, request) -> None:
               "booked_territory_id": territory, "updated_at": now}
     SalesOrder.objects.filter(pk=order.pk).update(**values)
     record_update(order, values)  # an UPDATE sends no signal
+    bookings.changed(orders=[order])
     customer_services.record_deal(customer=order.customer, on=timezone.localdate(now))
 
 

@@ -22,6 +22,7 @@ from salesdesk.audit.changes import ChangeLog, record_created
 from salesdesk.core.access import actor_of
 from salesdesk.core.numbering import next_number
 from salesdesk.core.numbers import QUANTITY, checked_decimal, largest
+from salesdesk.documents import bookings
 from salesdesk.org.selectors import booking_dimensions
 
 from . import gates
@@ -163,6 +164,7 @@ def release(*, shipment: Shipment, shipped_on: datetime.date | None = None, carr
         shipment.tracking_number = tracking_number.strip()
     shipment.save(update_fields=["status", "shipped_on", "carrier", "tracking_number", "booked_department",
                                  "booked_territory", "updated_at"])
+    bookings.changed(shipments=[shipment])
     return shipment
 
 

@@ -326,7 +326,7 @@ def test_nobody_merges_a_customer_they_may_not_change(org):
 
 
 def test_a_list_longer_than_the_cap_says_more_than_instead_of_counting_everything(org, monkeypatch):
-    from salesdesk.customers.selectors import CappedPaginator
+    from salesdesk.core.paging import CappedPaginator
 
     for name in ("甲", "乙", "丙"):
         customer(org, "owner", f"{name}公司")

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.dates import EARLIEST, LATEST, day_from, days_from
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import ScopeLevel, get_scoped_or_404, scope_for
 from salesdesk.org.access import current_company
 from salesdesk.org.models import Company, Employee
@@ -37,8 +38,6 @@ from ..forms import (
     TransferForm,
 )
 from ..models import Customer, CustomerPool
-
-PER_PAGE = 30
 
 
 def company_of(request, *, with_defaults: bool = False) -> Company:
@@ -103,8 +102,7 @@ def filtered_customers(user, company, query):
 def customer_list(request):
     company = company_of(request)
     form, scene, queryset = _filtered_customers(request, company)
-    page = selectors.CappedPaginator(queryset.select_related("owner", "customer_class"), PER_PAGE).get_page(
-        request.GET.get("page"))
+    page = list_page(queryset.select_related("owner", "customer_class"), request)
     for customer in page:
         customer.mobile_shown = selectors.mobile_shown(request.user, customer, customer.mobile)
     query = request.GET.copy()
@@ -515,9 +513,7 @@ def pool(request):
         chosen = next((p for p in pools if p.pk == int(request.GET["pool"])), None)
     queryset = selectors.pool_customers(request.user, chosen)
     queryset = selectors.keyword_filter(queryset, request.GET.get("q", ""))
-    page = selectors.CappedPaginator(queryset.select_related("pool", "customer_class").order_by("-pk"),
-                                     PER_PAGE).get_page(
-        request.GET.get("page"))
+    page = list_page(queryset.select_related("pool", "customer_class").order_by("-pk"), request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "customers/pool.html", {

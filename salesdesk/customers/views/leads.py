@@ -6,18 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 
 from .. import selectors, services
 from ..forms import AssignLeadForm, CustomerForm, FollowUpForm, LeadFilterForm, LeadForm, ReasonForm
 from ..models import Customer, Lead
-from .customers import PER_PAGE, company_of, manages_customers, saved_scenes_context
+from .customers import company_of, manages_customers, saved_scenes_context
 
 
 @login_required
@@ -29,8 +29,7 @@ def lead_list(request):
     queryset = selectors.lead_keyword_filter(selectors.lead_scene(request.user, scene), data.get("q", ""))
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
-    page = Paginator(queryset.select_related("owner", "source", "team").order_by("-created_at", "-pk"),
-                     PER_PAGE).get_page(request.GET.get("page"))
+    page = list_page(queryset.select_related("owner", "source", "team").order_by("-created_at", "-pk"), request)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "scene": scene, "scenes": selectors.LEAD_SCENES, "query": query.urlencode(),

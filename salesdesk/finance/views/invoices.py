@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from salesdesk.core.dates import parse_day
 from salesdesk.core.numbers import parse_decimal
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404, scope_for
 from salesdesk.documents.pages import page_context
 from salesdesk.sales.models import SalesOrder
@@ -45,7 +45,7 @@ def invoice_list(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
     rows = invoices_for(request.user, status=status, search=q)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = list_page(rows, request)
     return render(request, "finance/invoice_list.html", {"page": page, "status": status, "q": q,
                                                          "statuses": Invoice.Status.choices})
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.dates import parse_day
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.documents.pages import page_context
 from salesdesk.sales.models import Installment
@@ -30,7 +30,7 @@ from .invoices import amount_from, errors
 def payment_list(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
-    page = Paginator(payments_for(request.user, status=status, search=q), 50).get_page(request.GET.get("page"))
+    page = list_page(payments_for(request.user, status=status, search=q), request)
     return render(request, "finance/payment_list.html", {"page": page, "status": status, "q": q,
                                                          "statuses": Payment.Status.choices})
 

@@ -10,7 +10,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from salesdesk.core.dates import day_from
 from salesdesk.core.downloads import xlsx_response
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.sales.models import SalesOrder
 
@@ -67,8 +67,8 @@ def aging_view(request):
     if request.GET.get("format") == "xlsx":
         return xlsx_response(_aging_workbook(result), f"aging-{as_of.isoformat()}.xlsx")
     # A company's aging per customer runs to tens of thousands of rows: the page shows the largest
-    # first, 50 at a time, with the totals of all; the workbook above holds every row.
-    page = Paginator(result.rows, 50).get_page(request.GET.get("page"))
+    # first, a page (PAGE_SIZE) at a time, with the totals of all; the workbook above holds every row.
+    page = list_page(result.rows, request, capped=False)  # rows already added up in memory
     return render(request, "finance/aging.html", {
         "aging": result, "page": page, "buckets": receivables.BUCKETS, "by": by, "groups": receivables.GROUPS,
         "group_label": receivables.GROUPS[by][2], "narrowed": narrowed,
@@ -109,7 +109,7 @@ def customer_receivables(request, customer: int):
 def collection_list(request):
     status = request.GET.get("status", "open")
     tasks = collection_tasks_for(request.user, status=status if status in ("open", "done") else "open")
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    page = list_page(tasks, request)
     return render(request, "finance/collection_list.html", {"page": page, "status": status})
 
 
@@ -190,7 +190,7 @@ def credit_overview(request):
         figures = credit.exposures([customer.pk for customer in chosen])
         rows = [(c, getattr(c, "credit_profile", None), figures[c.pk]) for c in chosen]
         return xlsx_response(_credit_workbook(rows), f"credit-{timezone.localdate().isoformat()}.xlsx")
-    page = Paginator(customers, 50).get_page(request.GET.get("page"))
+    page = list_page(customers, request)
     figures = credit.exposures([customer.pk for customer in page])
     rows = []
     for customer in page:

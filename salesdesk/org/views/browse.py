@@ -4,7 +4,6 @@ and detail goes through the data scope."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from salesdesk.audit import selectors as audit_selectors
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import MODULES, ScopeLevel, get_scoped_or_404, scope_for
 
 from .. import chart as org_chart
@@ -21,7 +21,6 @@ from .. import queues, selectors
 from ..models import Assignment, Department, Employee, Position
 from ..versions import is_org_admin
 
-PEOPLE_PER_PAGE = 50
 TIMELINE_LIMIT = audit_selectors.TIMELINE_LIMIT
 
 
@@ -252,7 +251,8 @@ def people(request):
     queryset = selectors.people_for(request.user, search=search, department=department)
     if status in ("active", "left"):
         queryset = queryset.filter(status=status)
-    page = Paginator(_with_current_assignments(queryset), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    # A company's people are bounded by its headcount: the exact count.
+    page = list_page(_with_current_assignments(queryset), request, capped=False)
     employee_url, position_url, department_url = (org_chart.url_maker(name) for name in (
         "org:employee", "org:position", "org:department"))
     for person in page:  # links built without a reverse() per cell: the list stays fast

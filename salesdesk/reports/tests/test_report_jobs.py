@@ -42,14 +42,16 @@ def test_the_execution_statistics_of_a_large_scope_come_from_a_job(finance, cont
 
 
 def test_the_collection_analysis_of_a_large_scope_comes_from_a_job(finance, contract, small_limit):  # noqa: F811
-    director = client_of(finance, "director")
+    # The owner, who sees his own invoices: for someone who sees the whole company the monthly
+    # figures answer in the request (test_monthly_figures.py).
+    client = client_of(finance, "owner")
     url = reverse("reports:collection")
 
-    waiting = director.get(url, {"by": "owner"}).content.decode()
+    waiting = client.get(url, {"by": "owner"}).content.decode()
     job = Job.objects.get(kind="reports.collection")
     run_queued_tasks()
-    poll = director.get(reverse("jobs:progress", args=[job.pk]), HTTP_HX_REQUEST="true")
-    page = director.get(poll["HX-Redirect"]).content.decode()
+    poll = client.get(reverse("jobs:progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    page = client.get(poll["HX-Redirect"]).content.decode()
 
     assert f'data-job="{job.pk}"' in waiting and 'id="collection-summary"' not in waiting
     assert 'id="computed-at"' in page and 'data-row="李代表"' in page

@@ -9,7 +9,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 from salesdesk.documents.pages import page_context
@@ -34,7 +34,7 @@ def contract_list(request):
     expiring = request.GET.get("expiring") == "1"
     q = request.GET.get("q", "").strip()
     rows = selectors.contracts_for(request.user, scene=scene, status=status, search=q, expiring=expiring)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = list_page(rows, request)
     return render(request, "sales/contract_list.html", {
         "page": page, "scene": scene, "status": status, "statuses": Contract.Status.choices, "q": q,
         "expiring": expiring,

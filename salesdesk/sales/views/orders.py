@@ -9,12 +9,12 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 from salesdesk.documents.pages import page_context
@@ -31,7 +31,7 @@ def order_list(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
     rows = selectors.orders_for(request.user, scene=scene, status=status, search=q)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = list_page(rows, request)
     return render(request, "sales/order_list.html", {
         "page": page, "scene": scene, "status": status, "statuses": SalesOrder.Status.choices, "q": q,
         "today": timezone.localdate(),

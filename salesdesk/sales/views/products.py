@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.access import capability_required, person_of
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.customers.models import Customer
 from salesdesk.org.access import current_company
@@ -48,7 +48,8 @@ def product_list(request):
     if form.is_valid():
         search, line = form.cleaned_data["q"] or "", form.cleaned_data["line"]
     rows = selectors.products_for(request.user, search=search.strip(), line=line.pk if line else None)
-    page = Paginator(rows.filter(company=company), 50).get_page(request.GET.get("page"))
+    # A company's catalogue is bounded (thousands of products at most): the exact count.
+    page = list_page(rows.filter(company=company), request, capped=False)
     return render(request, "sales/product_list.html", {
         "form": form, "page": page, "may_price": pricing.may_price(request.user),
         "see_floor": pricing.may_see_floor(request.user),
@@ -129,7 +130,7 @@ def price_changes(request):
     if status not in PriceChange.Status.values:
         status = ""
     rows = selectors.price_changes_for(request.user, status=status)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = list_page(rows, request)
     me = person_of(request.actor)
     return render(request, "sales/price_changes.html", {
         "page": page, "status": status, "statuses": PriceChange.Status.choices, "may_price": pricing.may_price(request.user),

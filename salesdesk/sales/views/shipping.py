@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from salesdesk.core.access import actor_of, capability_required
 from salesdesk.core.dates import parse_day
 from salesdesk.core.numbers import parse_decimal
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.documents.pages import page_context
 from salesdesk.org.access import current_company
@@ -50,7 +50,7 @@ def _decimal(value) -> Decimal:
 def shipment_list(request):
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
-    page = Paginator(shipments_for(request.user, status=status, search=q), 50).get_page(request.GET.get("page"))
+    page = list_page(shipments_for(request.user, status=status, search=q), request)
     return render(request, "sales/shipment_list.html", {"page": page, "status": status, "q": q,
                                                         "statuses": Shipment.Status.choices})
 
