@@ -125,6 +125,7 @@ class UserScope:
     _owner_sets: dict = field(default_factory=dict)
     _shared: dict = field(default_factory=dict)  # (model label, action) -> ids collaborated on
     _collaborations: list | None = None  # (content type id, object id, access): all of them, read once
+    _via: dict = field(default_factory=dict)  # (parent model label, module) -> ids of parents seen by owner, or None
     _capabilities: frozenset | None = None  # what the positions' duties grant (core.access)
 
     def owners(self, module: str, writing: bool = False):
@@ -307,7 +308,11 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
             parent_model = model._meta.get_field(parent).related_model
             parent_rule = rule_for(parent_model)
             parent_owner = parent_rule.owner if parent_rule else "owner"
-            condition |= Q(**{f"{parent}__{parent_owner}__any_of": owners})
+            parents = _parents_owned(scope, parent_model, parent_owner, owners, rule.module)
+            if parents is not None:
+                condition |= Q(**{f"{parent}_id__any_of": parents})
+            else:
+                condition |= Q(**{f"{parent}__{parent_owner}__any_of": owners})
     if rule.unowned is not None and rule.owner:
         unowned = Q(**{f"{rule.owner}__isnull": True}) & rule.unowned(scope, action)
         condition |= unowned & company if company is not None else unowned
@@ -338,6 +343,23 @@ def scope_filter(model: type, user, action: str = Action.VIEW) -> Q | None:
         if shared:
             condition |= Q(pk__in=shared)
     return condition
+
+
+# Up to this many parents (a rep's or a regional manager's customers) are read into a literal list.
+VIA_IDS_UP_TO = 5_000
+
+
+def _parents_owned(scope: UserScope, parent_model, parent_owner: str, owners, module: str) -> list | None:
+    """The ids of the parent records (customers) whose owner is among `owners`, read once per request;
+    None when there are more than VIA_IDS_UP_TO. As a list, a document list's condition is
+    `owner = ANY(…) OR customer_id = ANY(…)`: two indexes of the documents' own table, so PostgreSQL
+    reads a rep's shipments or invoices without joining every one of a million rows to its customer."""
+    key = (parent_model._meta.label, module)
+    if key not in scope._via:
+        ids = list(parent_model._base_manager.filter(**{f"{parent_owner}__any_of": owners}).order_by()
+                   .values_list("pk", flat=True)[:VIA_IDS_UP_TO + 1])
+        scope._via[key] = ids if len(ids) <= VIA_IDS_UP_TO else None
+    return scope._via[key]
 
 
 def _has_field(model, name: str) -> bool:

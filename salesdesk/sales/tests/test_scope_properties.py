@@ -18,6 +18,7 @@ the same strategy, oracle and checks, in the finance module.
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,6 +28,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salesdesk.core import scope as core_scope
 from salesdesk.core.models import Collaborator
 from salesdesk.core.tests.test_scope_properties import (
     EVERYONE,
@@ -235,3 +237,14 @@ def run(drawn, kinds=SALES_KINDS, module=MODULE):
 @given(drawn=sales_worlds())
 def test_quotations_contracts_and_shipments_agree_with_the_oracle_before_and_after_departments_move(drawn):
     run(drawn)
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(drawn=sales_worlds())
+def test_documents_seen_through_customers_agree_with_the_oracle_when_there_are_too_many_customers_to_list(drawn):
+    """Past VIA_IDS_UP_TO customers the scope joins the documents to their customers instead of
+    naming the customers: the same documents either way."""
+    with patch.object(core_scope, "VIA_IDS_UP_TO", 0):
+        run(drawn)
