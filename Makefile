@@ -7,7 +7,8 @@
 #   make messages  extract translatable strings; regenerate Traditional Chinese
 #   make bench     organisation benchmarks on SQLite (and PostgreSQL when reachable), then the
 #                  customer benchmarks on PostgreSQL (a million customers: about 10 minutes) and the
-#                  order-to-cash benchmarks on PostgreSQL (two million orders: about 10 minutes)
+#                  order-to-cash benchmarks on PostgreSQL (two million orders: about 10 minutes),
+#                  every list page at a million rows and the time in Python per page
 #
 # Steps are only redone when needed: the Python packages when pyproject.toml changed since the
 # last install, the npm packages when package-lock.json changed (copies kept as stamps).
@@ -24,7 +25,7 @@ MANAGE := DEBUG=1 $(PY) manage.py
 .PHONY: demo test lint messages bench venv deps python-deps npm-deps assets translations help
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# *//'
+	@sed -n '3,11p' Makefile | sed 's/^# *//'
 
 venv: $(PY)
 
@@ -84,3 +85,5 @@ bench: deps
 	$(PY) bench/customer_bench.py || echo "(the customer benchmark needs PostgreSQL at DATABASE_URL)"
 	$(PY) bench/order_bench.py || echo "(the order benchmark needs PostgreSQL at DATABASE_URL)"
 	$(PY) bench/import_bench.py || echo "(the import benchmark needs PostgreSQL at DATABASE_URL)"
+	$(PY) bench/list_bench.py || echo "(the list benchmark needs PostgreSQL at DATABASE_URL)"
+	$(PY) bench/page_bench.py || echo "(the page benchmark needs PostgreSQL at DATABASE_URL)"

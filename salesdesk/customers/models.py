@@ -439,7 +439,9 @@ class VisitPlan(models.Model):
         verbose_name = _("visit plan")
         verbose_name_plural = _("visit plans")
         ordering = ["planned_on", "id"]
-        indexes = [models.Index(fields=["owner", "planned_on"], name="visitplan_owner_day")]
+        # The owner's week, and the team's week of a whole company (the director's page).
+        indexes = [models.Index(fields=["owner", "planned_on"], name="visitplan_owner_day"),
+                   models.Index(fields=["planned_on"], name="visitplan_day")]
 
     def __str__(self):
         return f"{self.planned_on} {self.customer}"

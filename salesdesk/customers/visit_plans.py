@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,11 +67,18 @@ def fulfil(followup: FollowUp) -> VisitPlan | None:
     return plan
 
 
+class Person(NamedTuple):
+    """Who a row of the team's week is about: enough to name him and link to his week."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class WeekRow:
     """One person's week: plans per day and the totals the manager compares."""
 
-    employee: Employee
+    employee: Person
     planned: int
     done: int
     visits: int  # all visits recorded in the week, planned or not
@@ -93,7 +101,10 @@ def team_week(user, monday: datetime.date) -> list[WeekRow]:
     plans = (VisitPlan.objects.restrict(user).filter(planned_on__range=(monday, sunday))
              .exclude(status=VisitPlan.Status.CANCELLED).values("owner_id")
              .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status=VisitPlan.Status.DONE))))
-    visits = (FollowUp.objects.restrict(user).filter(method__in=VISIT_METHODS, at__date__range=(monday, sunday))
+    # A range of moments, not `at__date`: the index on `at` serves it (a date of a moment is computed per row).
+    start = timezone.make_aware(datetime.datetime.combine(monday, datetime.time.min))
+    visits = (FollowUp.objects.restrict(user)
+              .filter(method__in=VISIT_METHODS, at__gte=start, at__lt=start + datetime.timedelta(days=7))
               .values("owner_id").annotate(visits=Count("pk")))
     totals: dict[int, dict] = {}
     for row in plans:
@@ -101,6 +112,7 @@ def team_week(user, monday: datetime.date) -> list[WeekRow]:
             planned=row["planned"], done=row["done"])
     for row in visits:
         totals.setdefault(row["owner_id"], {"planned": 0, "done": 0, "visits": 0})["visits"] = row["visits"]
-    people = Employee.objects.in_bulk(list(totals))
-    rows = [WeekRow(employee=people[pk], **counts) for pk, counts in totals.items() if pk in people]
+    # Names only (a director's team is the company): the rows say who, and link to his week by id.
+    names = dict(Employee.objects.filter(pk__any_of=list(totals)).values_list("pk", "name"))
+    rows = [WeekRow(employee=Person(pk, names[pk]), **counts) for pk, counts in totals.items() if pk in names]
     return sorted(rows, key=lambda row: (row.employee.name, row.employee.pk))

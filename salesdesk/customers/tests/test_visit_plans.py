@@ -148,3 +148,34 @@ def test_merging_customers_keeps_the_visit_plans_of_the_merged_one(org, customer
     services.merge_customers(keep=keep, merge=other, by=rep)
 
     assert VisitPlan.objects.get(pk=plan.pk).customer == keep
+
+
+def test_the_teams_week_comes_a_page_of_people_at_a_time(org, customers, settings):
+    today = timezone.localdate()
+    for key in ("owner", "teammate"):
+        visit_plans.plan_visit(by=org.people[key], customer=customers[key], planned_on=today)
+    settings.SALESDESK = {**settings.SALESDESK, "PAGE_SIZE": 1}
+    client = client_for(org, "superior")
+
+    first = client.get(reverse("customers:visit_plans"))
+    second = client.get(reverse("customers:visit_plans"), {"page": 2})
+
+    names = [row.employee.name for row in first.context["team"]] + [row.employee.name for row in second.context["team"]]
+    assert sorted(names) == sorted([org.people["owner"].name, org.people["teammate"].name])
+    assert len(first.context["team"]) == 1
+    assert "page=2#plan-team" in first.content.decode()
+
+
+def test_a_visit_late_on_sunday_counts_for_its_week_and_one_at_midnight_for_the_next(org, customers):
+    monday = visit_plans.week_of(timezone.localdate())
+    sunday_night = timezone.make_aware(datetime.datetime.combine(monday + datetime.timedelta(days=6),
+                                                                 datetime.time(23, 30)))
+    for moment in (sunday_night, sunday_night + datetime.timedelta(minutes=30)):
+        FollowUp.objects.create(customer=customers["owner"], owner=org.people["owner"], at=moment,
+                                method=FollowUp.Method.VISIT, content="拜访")
+
+    this_week = visit_plans.team_week(org.user("superior"), monday)
+    next_week = visit_plans.team_week(org.user("superior"), monday + datetime.timedelta(days=7))
+
+    assert [(row.employee.pk, row.visits) for row in this_week] == [(org.people["owner"].pk, 1)]
+    assert [(row.employee.pk, row.visits) for row in next_week] == [(org.people["owner"].pk, 1)]

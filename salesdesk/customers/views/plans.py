@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesdesk.core.dates import day_from
+from salesdesk.core.paging import list_page
 from salesdesk.core.scope import get_scoped_or_404
 from salesdesk.org.models import Employee
 
@@ -80,8 +81,22 @@ def week(request):
         "rate": round(done * 100 / len(plans)) if plans else None,
         "previous": _week_url(monday - datetime.timedelta(days=7), who, mine),
         "next": _week_url(monday + datetime.timedelta(days=7), who, mine),
-        "team": visit_plans.team_week(request.user, monday) if manages_customers(request.user) else None,
+        "team": _team_page(request, monday),
     })
+
+
+def _team_page(request, monday):
+    """The team's week a page of people at a time (PAGE_SIZE): a director's team is the company."""
+    if not manages_customers(request.user):
+        return None
+    rows = visit_plans.team_week(request.user, monday)
+    if not rows:
+        return None
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = list_page(rows, request, capped=False)  # rows already in memory: counted exactly
+    page.query = query.urlencode()
+    return page
 
 
 @login_required
