@@ -27,6 +27,7 @@ from salesdesk.customers.views.customers import customers_for_query
 from salesdesk.finance import selectors as finance_selectors
 from salesdesk.finance.models import CollectionTask, Invoice, Payment
 from salesdesk.finance.views.receivables import credit_rows
+from salesdesk.org.models import Company
 from salesdesk.reports.views import contracts_for as execution_contracts_for
 from salesdesk.sales import selectors as sales_selectors
 from salesdesk.sales.models import Contract, Quotation, SalesOrder, Shipment, Warehouse
@@ -122,6 +123,12 @@ class World:
             AuditEntry(action=AuditEntry.Action.UPDATE, content_type=order_type, object_id=str(orders[n].pk),
                        object_repr=orders[n].number, company=company, actor_employee=self.owner(n))
             for n in range(ROWS)])
+        # The log is shared by every company (and by records of none): the company's entries are a
+        # part of it, as they are in a real installation, or reading by time alone would do as well.
+        other = Company.objects.create(name="另一家公司", code="other")
+        AuditEntry.objects.bulk_create([
+            AuditEntry(action=AuditEntry.Action.UPDATE, content_type=order_type, object_id=str(n),
+                       object_repr=f"O{n:05d}", company=other) for n in range(3 * ROWS)])
         with connection.cursor() as cursor:
             for model in (Customer, Quotation, Contract, SalesOrder, Shipment, Invoice, Payment, CollectionTask, Lead,
                           ApprovalRequest, ApprovalTask, AuditEntry):
