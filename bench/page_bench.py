@@ -50,7 +50,6 @@ LIST_PAGES = [  # key, label, url name, query string
     ("notifications", "notifications", "notifications:list", ""),
     ("audit", "audit log", "audit:log", ""),
 ]
-EXTRA_PAGES = {"workbench": ("workbench", "workbench:home")}  # --profile only
 CUSTOMER_PAGE_TARGET = 25.0
 
 
